@@ -1,0 +1,228 @@
+/**
+ * The entropy panel (SVG): inter-step entropy trajectories of the selected units over epoch
+ * numbers, coloured as in the cloud, with the mean intra-step entropy per epoch, and one small
+ * panel per training metric on the same epoch axis. Epochs outside `epoch_range` are shaded.
+ */
+import { rgbToCss } from "./colormaps";
+import { clusterColor, finiteExtent, lineColor } from "./colors";
+import type { WidgetData } from "./decode";
+import { formatTick, linearScale, niceTicks, tickStep } from "./scales";
+import type { Scale } from "./scales";
+import type { View } from "./state";
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const MARGIN = { left: 46, right: 12, top: 36, bottom: 8 };
+const MAIN_HEIGHT = 214;
+const METRIC_HEIGHT = 78;
+const AXIS_HEIGHT = 30;
+/** More selected units than this are summarised, to keep the chart readable and cheap. */
+export const MAX_LINES = 40;
+
+type Attrs = Record<string, string | number>;
+
+function svgEl<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Attrs, parent?: Element): SVGElementTagNameMap[K] {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  parent?.appendChild(el);
+  return el;
+}
+
+/** SVG path through (xs[i], ys[i]); non-finite values break the line instead of dropping to 0. */
+export function linePath(xs: ArrayLike<number>, ys: ArrayLike<number>, sx: Scale, sy: Scale): string {
+  let d = "";
+  let pen = false;
+  for (let i = 0; i < xs.length; i++) {
+    if (!Number.isFinite(ys[i]) || !Number.isFinite(xs[i])) {
+      pen = false;
+      continue;
+    }
+    d += `${pen ? "L" : "M"}${sx(xs[i]).toFixed(1)},${sy(ys[i]).toFixed(1)}`;
+    pen = true;
+  }
+  return d;
+}
+
+/** Mean over steps of the intra-step entropy, per epoch (NaN entries ignored). */
+export function meanIntrastep(data: WidgetData): Float64Array {
+  const { nEpochs: E, nSteps: T } = data.dims;
+  const out = new Float64Array(E);
+  for (let e = 0; e < E; e++) {
+    let sum = 0;
+    let k = 0;
+    for (let t = 0; t < T; t++) {
+      const v = data.intrastep[e * T + t];
+      if (Number.isFinite(v)) {
+        sum += v;
+        k++;
+      }
+    }
+    out[e] = k ? sum / k : NaN;
+  }
+  return out;
+}
+
+/** Inter-step entropy trajectory of one unit over the epochs. */
+export function unitTrajectory(data: WidgetData, unit: number): Float32Array {
+  const E = data.dims.nEpochs;
+  return data.interstep.subarray(unit * E, unit * E + E);
+}
+
+/** Mean inter-step entropy trajectory of each cluster (shown while nothing is selected). */
+export function clusterMeans(data: WidgetData): Float64Array[] {
+  const { nEpochs: E, nUnits: U } = data.dims;
+  const sums = Array.from({ length: data.nClusters }, () => new Float64Array(E));
+  const counts = Array.from({ length: data.nClusters }, () => new Float64Array(E));
+  for (let u = 0; u < U; u++) {
+    const c = data.unitClusters[u];
+    for (let e = 0; e < E; e++) {
+      const v = data.interstep[u * E + e];
+      if (Number.isFinite(v)) {
+        sums[c][e] += v;
+        counts[c][e]++;
+      }
+    }
+  }
+  return sums.map((s, c) => s.map((v, e) => (counts[c][e] ? v / counts[c][e] : NaN)));
+}
+
+export class EntropyChart {
+  readonly el: HTMLDivElement;
+  private readonly svg: SVGSVGElement;
+  private readonly chips: HTMLDivElement;
+  private hoverLine: SVGLineElement | null = null;
+  private x: Scale | null = null;
+  private epochNumbers: Int32Array = new Int32Array(0);
+
+  constructor() {
+    this.el = document.createElement("div");
+    this.el.className = "mmphate-chart";
+    this.svg = svgEl("svg", { class: "mmphate-chart-svg" });
+    this.chips = document.createElement("div");
+    this.chips.className = "mmphate-chips";
+    this.el.append(this.svg, this.chips);
+  }
+
+  update(data: WidgetData, view: View, width: number): void {
+    const svg = this.svg;
+    svg.replaceChildren();
+    this.chips.replaceChildren();
+    this.epochNumbers = data.epochNumbers;
+    const E = data.dims.nEpochs;
+    const nMetrics = data.metricNames.length;
+    const height = MAIN_HEIGHT + nMetrics * METRIC_HEIGHT + AXIS_HEIGHT;
+    const w = Math.max(width, 160);
+    svg.setAttribute("width", String(w));
+    svg.setAttribute("height", String(height));
+    svg.setAttribute("viewBox", `0 0 ${w} ${height}`);
+    if (E === 0) return;
+
+    const epochs = Array.from(data.epochNumbers);
+    const x = linearScale([epochs[0], epochs[E - 1]], [MARGIN.left, w - MARGIN.right]);
+    this.x = x;
+    const bottom = height - AXIS_HEIGHT;
+
+    // Shade the epochs that are filtered out (half-way to the neighbouring epoch number).
+    const edge = (i: number, side: -1 | 1) => {
+      const j = i + side;
+      return j >= 0 && j < E ? x((epochs[i] + epochs[j]) / 2) : side < 0 ? MARGIN.left : w - MARGIN.right;
+    };
+    const shade = (x0: number, x1: number) =>
+      x1 > x0 && svgEl("rect", { class: "out-of-range", x: x0, y: MARGIN.top - 4, width: x1 - x0, height: bottom - MARGIN.top + 4 }, svg);
+    if (view.epochLo > view.epochHi) shade(MARGIN.left, w - MARGIN.right);
+    else {
+      shade(MARGIN.left, edge(view.epochLo, -1));
+      shade(edge(view.epochHi, 1), w - MARGIN.right);
+    }
+
+    // Main panel: inter-step entropy of selected units (or cluster means) + mean intra-step.
+    const intra = meanIntrastep(data);
+    const [ilo, ihi] = finiteExtent(intra);
+    const [slo, shi] = finiteExtent(data.interstep);
+    const lo = Math.min(...[ilo, slo].filter(Number.isFinite));
+    const hi = Math.max(...[ihi, shi].filter(Number.isFinite));
+    const main = this.panel([lo, hi], MARGIN.top, MAIN_HEIGHT - MARGIN.top - 10, "entropy", w);
+    const lines = view.selectedUnits.slice(0, MAX_LINES);
+    if (lines.length === 0) {
+      clusterMeans(data).forEach((means, c) => {
+        svgEl("path", { class: "cluster-line", "data-cluster": c, d: linePath(epochs, means, x, main), stroke: rgbToCss(clusterColor(c)) }, svg);
+      });
+      this.hint(view.epochLo > view.epochHi ? "No epoch in the range" : "Click a point to select its unit");
+    }
+    for (const u of lines) {
+      const color = rgbToCss(lineColor(data, view.colorBy, u));
+      svgEl("path", { class: "unit-line", "data-unit": u, d: linePath(epochs, unitTrajectory(data, u), x, main), stroke: color }, svg);
+      const chip = document.createElement("span");
+      chip.className = "mmphate-chip";
+      chip.style.setProperty("--chip", color);
+      chip.textContent = data.unitNames[u];
+      this.chips.append(chip);
+    }
+    if (view.selectedUnits.length > lines.length) this.hint(`+${view.selectedUnits.length - lines.length} more selected`);
+    svgEl("path", { class: "intra-line", d: linePath(epochs, intra, x, main) }, svg);
+    this.title(lines.length ? "inter-step entropy of selected units" : "inter-step entropy, cluster means", MARGIN.top - 22);
+    svgEl("text", { class: "panel-note", x: MARGIN.left, y: MARGIN.top - 9 }, svg).textContent =
+      "dashed: mean intra-step entropy per epoch";
+
+    // One small panel per training metric, sharing the epoch axis.
+    data.metricNames.forEach((name, m) => {
+      const values = data.metrics.subarray(m * E, m * E + E);
+      const top = MAIN_HEIGHT + m * METRIC_HEIGHT + 16;
+      const y = this.panel(finiteExtent(values), top, METRIC_HEIGHT - 22, "", w);
+      svgEl("path", { class: "metric-line", "data-metric": m, d: linePath(epochs, values, x, y) }, svg);
+      this.title(name, top - 4);
+    });
+
+    // Shared epoch axis at the bottom.
+    const step = tickStep(epochs[0], epochs[E - 1], Math.max(2, Math.floor(w / 60)));
+    for (const t of niceTicks(epochs[0], epochs[E - 1], Math.max(2, Math.floor(w / 60)), true)) {
+      svgEl("line", { class: "tick", x1: x(t), x2: x(t), y1: bottom, y2: bottom + 4 }, svg);
+      svgEl("text", { class: "tick-label", x: x(t), y: bottom + 15, "text-anchor": "middle" }, svg).textContent = formatTick(t, Math.max(step, 1));
+    }
+    svgEl("line", { class: "axis", x1: MARGIN.left, x2: w - MARGIN.right, y1: bottom, y2: bottom }, svg);
+    svgEl("text", { class: "axis-label", x: w - MARGIN.right, y: bottom + 27, "text-anchor": "end" }, svg).textContent = "epoch";
+    this.hoverLine = svgEl("line", { class: "hover-line", y1: MARGIN.top - 4, y2: bottom, visibility: "hidden" }, svg);
+  }
+
+  /** Mark the epoch of the hovered node (an epoch index), or clear it with null. */
+  setHover(epochIndex: number | null): void {
+    const line = this.hoverLine;
+    if (!line || !this.x) return;
+    if (epochIndex === null || epochIndex < 0 || epochIndex >= this.epochNumbers.length) {
+      line.setAttribute("visibility", "hidden");
+      return;
+    }
+    const px = this.x(this.epochNumbers[epochIndex]);
+    line.setAttribute("x1", String(px));
+    line.setAttribute("x2", String(px));
+    line.setAttribute("visibility", "visible");
+  }
+
+  private panel(extent: [number, number], top: number, height: number, label: string, w: number): Scale {
+    // About one labelled tick per 30 px keeps small panels legible.
+    const ticks = Math.max(2, Math.floor(height / 30));
+    const [lo, hi] = Number.isFinite(extent[0]) ? extent : [0, 1];
+    const pad = (hi - lo) * 0.06;
+    const y = linearScale([lo - pad, hi + pad], [top + height, top]);
+    const step = tickStep(y.domain[0], y.domain[1], ticks);
+    const svg = this.svg;
+    for (const t of niceTicks(y.domain[0], y.domain[1], ticks)) {
+      svgEl("line", { class: "grid", x1: MARGIN.left, x2: w - MARGIN.right, y1: y(t), y2: y(t) }, svg);
+      svgEl("text", { class: "tick-label", x: MARGIN.left - 5, y: y(t) + 3.5, "text-anchor": "end" }, svg).textContent = formatTick(t, step);
+    }
+    svgEl("line", { class: "axis", x1: MARGIN.left, x2: MARGIN.left, y1: top, y2: top + height }, svg);
+    if (label)
+      svgEl("text", { class: "axis-label", transform: `translate(11 ${top + height / 2}) rotate(-90)`, "text-anchor": "middle" }, svg).textContent = label;
+    return y;
+  }
+
+  private title(text: string, y: number): void {
+    svgEl("text", { class: "panel-title", x: MARGIN.left, y }, this.svg).textContent = text;
+  }
+
+  private hint(text: string): void {
+    const hint = document.createElement("span");
+    hint.className = "mmphate-hint";
+    hint.textContent = text;
+    this.chips.append(hint);
+  }
+}

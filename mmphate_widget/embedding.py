@@ -1,0 +1,118 @@
+"""The PHATE stage: embed a precomputed affinity kernel with the ``phate`` package.
+
+The graph is built exactly as m-phate builds it (``graphtools.Graph(K, precomputed="affinity")``
+with landmarks when there are more nodes than ``n_landmark``). The one change is speed: for
+``t="auto"`` the von Neumann entropy is computed from singular values alone (``svdvals``) instead of
+a full SVD with singular vectors; the chosen ``t`` is the same knee point.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from dataclasses import dataclass
+
+import graphtools
+import numpy as np
+import phate
+import phate.vne
+import scipy.linalg
+from scipy import sparse
+
+__all__ = ["PhateResult", "von_neumann_entropy", "select_t", "phate_embedding"]
+
+
+@dataclass(frozen=True)
+class PhateResult:
+    """Output of :func:`phate_embedding`."""
+
+    embedding: np.ndarray
+    t: int
+
+
+def von_neumann_entropy(diff_op: np.ndarray, t_max: int = 100) -> np.ndarray:
+    """Von Neumann entropy of ``diff_op ** t`` for t = 0..t_max-1, as phate defines it."""
+    singular = scipy.linalg.svdvals(np.asarray(diff_op, dtype=np.float64))
+    entropy = np.empty(t_max)
+    powered = singular.copy()
+    for t in range(t_max):
+        prob = powered / powered.sum() + np.finfo(float).eps
+        entropy[t] = -np.sum(prob * np.log(prob))
+        powered = powered * singular
+    return entropy
+
+
+def select_t(diff_op: np.ndarray, t_max: int = 100) -> int:
+    """The knee point of the von Neumann entropy curve (PHATE's ``t="auto"``)."""
+    entropy = von_neumann_entropy(diff_op, t_max)
+    return int(phate.vne.find_knee_point(y=entropy, x=np.arange(t_max)))
+
+
+def phate_embedding(
+    kernel: sparse.spmatrix,
+    *,
+    n_components: int = 3,
+    t: int | str = "auto",
+    gamma: float = 0,
+    n_landmark: int | None = 4000,
+    n_svd: int = 100,
+    mds_solver: str = "sgd",
+    random_state: int | None = 0,
+    n_jobs: int = 1,
+    verbose: bool = False,
+) -> PhateResult:
+    """Embed a symmetric affinity matrix with PHATE.
+
+    Parameters
+    ----------
+    kernel : sparse matrix of shape (N, N)
+        Symmetric affinities, e.g. from :func:`mmphate_widget.kernel.multislice_kernel`.
+    n_components : int, default 3
+    t : int or "auto", default "auto"
+        Diffusion time; ``"auto"`` takes the knee of the von Neumann entropy (t < 100).
+    gamma : float, default 0
+        Informational distance constant: 0 gives the square-root potential, 1 the log potential.
+    n_landmark : int or None, default 4000
+        Landmarks for fast PHATE, used only when N > n_landmark.
+    n_svd : int, default 100
+        Singular vectors used to place landmarks.
+    mds_solver : {"smacof", "sgd"}, default "smacof"
+        Metric MDS solver (m-phate uses SMACOF).
+    random_state : int or None, default 0
+    n_jobs : int, default 1
+    verbose : bool, default False
+        Let phate and graphtools print their own progress.
+
+    Returns
+    -------
+    PhateResult
+    """
+    n_nodes = kernel.shape[0]
+    landmarks = n_landmark if n_landmark is not None and n_landmark < n_nodes else None
+    quiet = contextlib.nullcontext() if verbose else contextlib.redirect_stdout(io.StringIO())
+    with quiet:
+        graph = graphtools.Graph(
+            kernel,
+            precomputed="affinity",
+            n_landmark=landmarks,
+            n_svd=n_svd,
+            n_jobs=n_jobs,
+            random_state=random_state,
+            verbose=verbose,
+        )
+        operator = phate.PHATE(
+            n_components=n_components,
+            t=t if t != "auto" else 1,
+            gamma=gamma,
+            n_landmark=landmarks,
+            mds_solver=mds_solver,
+            n_jobs=n_jobs,
+            random_state=random_state,
+            verbose=verbose,
+        )
+        operator.fit(graph)
+        if t == "auto":
+            t = select_t(operator.diff_op)
+            operator.set_params(t=t)
+        embedding = operator.transform()
+    return PhateResult(embedding=np.asarray(embedding, dtype=np.float64), t=int(t))

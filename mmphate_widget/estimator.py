@@ -1,0 +1,313 @@
+"""``MMPHATE``: the scikit-learn style estimator that runs the whole MM-PHATE pipeline.
+
+hidden states -> multislice kernel -> PHATE embedding -> intra/inter-step entropies -> unit
+clusters. Parameters are stored unchanged in ``__init__`` and validated in ``fit``; learned state
+ends in ``_`` and is assigned only once every stage has succeeded, so a failed fit leaves nothing
+half-computed behind.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator
+from tqdm.auto import tqdm
+
+from .cluster import cluster_units
+from .embedding import phate_embedding
+from .entropy import interstep_entropy, intrastep_entropy
+from .inputs import HiddenStates, validate_hidden_states
+from .kernel import multislice_kernel
+
+__all__ = ["MMPHATE", "most_active_label"]
+
+
+def most_active_label(data: np.ndarray, labels: np.ndarray, n_classes: int) -> np.ndarray:
+    """Per node, the class whose samples give the highest mean activation.
+
+    Parameters
+    ----------
+    data : ndarray of shape (n_epochs, n_steps, n_units, n_samples)
+    labels : ndarray of int of shape (n_samples,), codes 0..n_classes-1
+    n_classes : int
+
+    Returns
+    -------
+    ndarray of int64 of shape (n_epochs * n_steps * n_units,), in node order
+    """
+    onehot = np.zeros((labels.shape[0], n_classes))
+    onehot[np.arange(labels.shape[0]), labels] = 1.0
+    counts = np.maximum(onehot.sum(0), 1.0)
+    means = data.reshape(-1, data.shape[-1]) @ (onehot / counts)
+    means[:, onehot.sum(0) == 0] = -np.inf
+    return means.argmax(axis=1).astype(np.int64)
+
+
+def _check_int(name: str, value: Any, low: int, high: float = np.inf, none_ok: bool = False) -> None:
+    if value is None and none_ok:
+        return
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= value <= high:
+        bound = f"an integer >= {low}" if high == np.inf else f"an integer in [{low}, {high}]"
+        raise ValueError(f"{name}={value!r} must be {bound}{' or None' if none_ok else ''}.")
+
+
+class MMPHATE(BaseEstimator):
+    """Multiway Multislice PHATE for hidden states recorded through training.
+
+    Every point of the embedding is one hidden unit at one time step of one epoch, in the node
+    order ``node = (e * n_steps + t) * n_units + u``.
+
+    Parameters
+    ----------
+    n_components : int, default 3
+        Embedding dimensions (3 for the 3-D view, 2 for a flat one).
+    intrastep_knn : int, default 2
+        Adaptive bandwidth of the intrastep kernel: distance to the k-th nearest other unit.
+    interstep_knn : int, default 25
+        Interstep bandwidth: mean over units of the median distance to the k-th nearest other slice.
+    decay : float, default 5
+        Alpha-decay exponent of the intrastep kernel.
+    thresh : float, default 1e-4
+        Kernel entries below this are dropped.
+    t : int or "auto", default "auto"
+        Diffusion time; "auto" picks the knee of the von Neumann entropy.
+    gamma : float, default 0
+        0: square-root potential (m-phate's default); 1: PHATE's log potential.
+    n_landmark : int or None, default 4000
+        Landmarks of fast PHATE (used when there are more nodes).
+    n_svd : int, default 100
+        Singular vectors used to choose landmarks.
+    n_pca : int or None, default 100
+        With more trace samples than this, node features are projected on this many components.
+    mds_solver : {"sgd", "smacof"}, default "sgd"
+        Metric MDS solver. m-phate uses "smacof"; "sgd" (phate's default) gives nearly the same
+        layout in a fraction of the time.
+    n_clusters : int, default 2
+        Unit clusters found from the inter-step entropy trajectories.
+    entropy_bins : int, default 20
+        Histogram bins of the distance-entropy estimator.
+    interstep_neighbors : int or None, default None
+        None keeps every interstep entry above ``thresh`` (exact). An int keeps, for each slice,
+        only its nearest slices of the same unit: an approximation for inputs whose interstep
+        kernel does not fit in memory; it is logged.
+    random_state : int or None, default 0
+        A fixed value makes results identical from run to run.
+    n_jobs : int, default 1
+        Parallel jobs for phate / graphtools.
+    verbose : bool or int, default True
+        True shows progress bars; 2 also lets phate and graphtools print.
+
+    Attributes
+    ----------
+    embedding_ : ndarray of shape (n_nodes, n_components)
+    kernel_ : scipy.sparse.csr_matrix of shape (n_nodes, n_nodes)
+    t_ : int
+        The diffusion time used.
+    intrastep_entropy_ : ndarray of shape (n_epochs, n_steps)
+    interstep_entropy_ : ndarray of shape (n_units, n_epochs)
+    unit_clusters_ : ndarray of int of shape (n_units,)
+    epoch_, step_, unit_ : ndarray of int of shape (n_nodes,)
+        Epoch index, step and unit of every node.
+    epochs_ : ndarray of int of shape (n_epochs,)
+        The true epoch numbers.
+    unit_names_ : list of str
+    labels_, class_names_, node_top_label_ : per-sample class codes, class names and, per node,
+        the class with the highest mean activation (None without labels).
+    metrics_ : dict of str to ndarray of shape (n_epochs,) or None
+    n_epochs_, n_steps_, n_units_, n_samples_ : int
+
+    Examples
+    --------
+    >>> from mmphate_widget import MMPHATE, simulate_rnn_training
+    >>> X, y = simulate_rnn_training(10, 8, 12, 20)
+    >>> model = MMPHATE(interstep_knn=10, verbose=False).fit(X, labels=y)
+    >>> model.embedding_.shape
+    (960, 3)
+    """
+
+    def __init__(
+        self,
+        n_components: int = 3,
+        intrastep_knn: int = 2,
+        interstep_knn: int = 25,
+        decay: float = 5,
+        thresh: float = 1e-4,
+        t: int | str = "auto",
+        gamma: float = 0,
+        n_landmark: int | None = 4000,
+        n_svd: int = 100,
+        n_pca: int | None = 100,
+        mds_solver: str = "sgd",
+        n_clusters: int = 2,
+        entropy_bins: int = 20,
+        interstep_neighbors: int | None = None,
+        random_state: int | None = 0,
+        n_jobs: int = 1,
+        verbose: bool | int = True,
+    ):
+        self.n_components = n_components
+        self.intrastep_knn = intrastep_knn
+        self.interstep_knn = interstep_knn
+        self.decay = decay
+        self.thresh = thresh
+        self.t = t
+        self.gamma = gamma
+        self.n_landmark = n_landmark
+        self.n_svd = n_svd
+        self.n_pca = n_pca
+        self.mds_solver = mds_solver
+        self.n_clusters = n_clusters
+        self.entropy_bins = entropy_bins
+        self.interstep_neighbors = interstep_neighbors
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+
+    def _validate_params(self, n_units: int) -> None:
+        _check_int("n_components", self.n_components, 1)
+        _check_int("intrastep_knn", self.intrastep_knn, 1, n_units - 1)
+        _check_int("interstep_knn", self.interstep_knn, 1)
+        _check_int("n_landmark", self.n_landmark, 2, none_ok=True)
+        _check_int("n_svd", self.n_svd, 1)
+        _check_int("n_pca", self.n_pca, 1, none_ok=True)
+        _check_int("n_clusters", self.n_clusters, 1, n_units)
+        _check_int("entropy_bins", self.entropy_bins, 1)
+        _check_int("interstep_neighbors", self.interstep_neighbors, 1, none_ok=True)
+        if not (self.t == "auto" or (isinstance(self.t, numbers.Integral) and self.t >= 1)):
+            raise ValueError(f"t={self.t!r} must be 'auto' or a positive integer.")
+        if not isinstance(self.decay, numbers.Real) or self.decay <= 0:
+            raise ValueError(f"decay={self.decay!r} must be a positive number.")
+        if not isinstance(self.thresh, numbers.Real) or not 0 <= self.thresh < 1:
+            raise ValueError(f"thresh={self.thresh!r} must be in [0, 1).")
+        if not isinstance(self.gamma, numbers.Real) or not -1 <= self.gamma <= 1:
+            raise ValueError(f"gamma={self.gamma!r} must be in [-1, 1].")
+        if self.mds_solver not in ("sgd", "smacof"):
+            raise ValueError(f"mds_solver={self.mds_solver!r} must be 'sgd' or 'smacof'.")
+
+    def fit(
+        self,
+        X: Any,
+        y: Any = None,
+        *,
+        labels: Any = None,
+        epochs: Any = None,
+        unit_names: Sequence[str] | None = None,
+        metrics: Any = None,
+        class_names: Sequence[str] | None = None,
+    ) -> "MMPHATE":
+        """Compute the embedding, entropies and unit clusters of a hidden-state tensor.
+
+        Parameters
+        ----------
+        X : array-like or torch.Tensor of shape (n_epochs, n_steps, n_units, n_samples)
+        y : ignored
+            Present for scikit-learn compatibility; use ``labels``.
+        labels : array-like of shape (n_samples,), optional
+            Class label of each trace sample (enables colouring by most active class).
+        epochs : array-like of int of shape (n_epochs,), optional
+            True epoch numbers of the recorded epochs (default 0..n_epochs-1).
+        unit_names : sequence of str, optional
+        metrics : mapping of str to array-like of shape (n_epochs,), optional
+            Per-epoch training curves, kept for display.
+        class_names : sequence of str, optional
+
+        Returns
+        -------
+        self
+        """
+        shape = getattr(X, "shape", None)
+        if shape is not None and len(shape) == 4:
+            self._validate_params(int(shape[2]))
+        states = validate_hidden_states(
+            X, labels=labels, epochs=epochs, unit_names=unit_names, metrics=metrics,
+            class_names=class_names, interstep_knn=self.interstep_knn,
+        )
+        self._validate_params(states.shape[2])
+        n_epochs, n_steps, n_units, n_samples = states.shape
+        show = bool(self.verbose)
+        with tqdm(total=4, desc="MM-PHATE", disable=not show, unit="stage") as bar:
+            bar.set_postfix_str("multislice kernel")
+            kernel = multislice_kernel(
+                states.data,
+                intrastep_knn=self.intrastep_knn,
+                interstep_knn=self.interstep_knn,
+                decay=self.decay,
+                thresh=self.thresh,
+                interstep_neighbors=self.interstep_neighbors,
+                n_pca=self.n_pca,
+                verbose=show,
+            )
+            bar.update(1)
+            bar.set_postfix_str("PHATE")
+            result = phate_embedding(
+                kernel,
+                n_components=self.n_components,
+                t=self.t,
+                gamma=self.gamma,
+                n_landmark=self.n_landmark,
+                n_svd=self.n_svd,
+                mds_solver=self.mds_solver,
+                random_state=self.random_state,
+                n_jobs=self.n_jobs,
+                verbose=isinstance(self.verbose, int) and not isinstance(self.verbose, bool)
+                and self.verbose >= 2,
+            )
+            bar.update(1)
+            bar.set_postfix_str("entropies")
+            h_intra = intrastep_entropy(result.embedding, n_epochs, n_steps, n_units, self.entropy_bins)
+            h_inter = interstep_entropy(result.embedding, n_epochs, n_steps, n_units, self.entropy_bins)
+            bar.update(1)
+            bar.set_postfix_str("unit clusters")
+            clusters = cluster_units(h_inter, self.n_clusters, random_state=self.random_state)
+            bar.update(1)
+        self._set_fitted(states, kernel, result.embedding, result.t, h_intra, h_inter, clusters)
+        return self
+
+    def _set_fitted(
+        self,
+        states: HiddenStates,
+        kernel: sparse.csr_matrix,
+        embedding: np.ndarray,
+        t: int,
+        h_intra: np.ndarray,
+        h_inter: np.ndarray,
+        clusters: np.ndarray,
+    ) -> None:
+        top_label = None
+        if states.labels is not None:
+            top_label = most_active_label(states.data, states.labels, len(states.class_names))
+        self.kernel_ = kernel
+        self.embedding_ = embedding
+        self.t_ = int(t)
+        self.intrastep_entropy_ = h_intra
+        self.interstep_entropy_ = h_inter
+        self.unit_clusters_ = np.asarray(clusters, dtype=np.int64)
+        self.epochs_ = states.epochs
+        self.unit_names_ = list(states.unit_names)
+        self.labels_ = states.labels
+        self.class_names_ = states.class_names
+        self.node_top_label_ = top_label
+        self.metrics_ = states.metrics
+        self._set_shape(*states.shape)
+
+    def _set_shape(self, n_epochs: int, n_steps: int, n_units: int, n_samples: int) -> None:
+        """Set the tensor dimensions and the per-node index arrays derived from them."""
+        nodes = np.arange(n_epochs * n_steps * n_units)
+        self.epoch_ = nodes // (n_steps * n_units)
+        self.step_ = (nodes // n_units) % n_steps
+        self.unit_ = nodes % n_units
+        self.n_epochs_, self.n_steps_ = int(n_epochs), int(n_steps)
+        self.n_units_, self.n_samples_ = int(n_units), int(n_samples)
+
+    def fit_transform(self, X: Any, y: Any = None, **fit_params: Any) -> np.ndarray:
+        """Fit and return ``embedding_``, shape (n_nodes, n_components)."""
+        return self.fit(X, y, **fit_params).embedding_
+
+    def save(self, path: str, *, include_kernel: bool = False) -> None:
+        """Save the fitted result to one ``.npz`` (no pickle); see :func:`mmphate_widget.save`."""
+        from .persistence import save
+
+        save(self, path, include_kernel=include_kernel)
