@@ -13,11 +13,13 @@ from .kernel import multislice_kernel, normalize_hidden_states
 from .metrics import neighbourhood_preservation
 from .persistence import load, save
 from .synthetic import simulate_rnn_training
+from .widget import MMPHATEWidget
 
 __version__ = "0.1.0"
 
 __all__ = [
     "MMPHATE",
+    "MMPHATEWidget",
     "baseline_embedding",
     "cluster_units",
     "interstep_entropy",

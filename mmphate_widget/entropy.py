@@ -76,7 +76,7 @@ def pairwise_distance_entropy(sets: np.ndarray, bins: int = 20) -> np.ndarray:
         counts = np.bincount((idx + bins * np.arange(rows)[:, None]).ravel(), minlength=rows * bins)
         p = counts.reshape(rows, bins) / idx.shape[1]
         with np.errstate(divide="ignore", invalid="ignore"):
-            entropy[part] = -np.where(p > 0, p * np.log(p), 0.0).sum(axis=1)
+            entropy[part] = 0.0 - np.where(p > 0, p * np.log(p), 0.0).sum(axis=1)
     return entropy
 
 

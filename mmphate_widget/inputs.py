@@ -161,7 +161,14 @@ def _check_metrics(metrics: Any, n_epochs: int) -> dict[str, np.ndarray] | None:
         )
     out: dict[str, np.ndarray] = {}
     for name, values in metrics.items():
-        arr = as_numpy(values, f"metrics[{name!r}]").astype(np.float64).reshape(-1)
+        if hasattr(values, "detach"):
+            values = as_numpy(values, f"metrics[{name!r}]")
+        try:  # None becomes NaN: a missing value
+            arr = np.array(values, dtype=np.float64).reshape(-1)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"metrics[{name!r}] must hold numbers (None or NaN where a value is missing): {exc}"
+            ) from None
         if arr.shape[0] != n_epochs:
             raise ValueError(
                 f"metrics[{name!r}] has {arr.shape[0]} values but hidden_states has {n_epochs} "

@@ -144,18 +144,25 @@ def _interstep_entries(
         sq = (points * points).sum(1)
         a_parts, b_parts, v_parts = [], [], []
         for start, stop in _row_blocks(n_slices, n_slices):
-            d2 = _squared_distances(points[start:stop], points, sq)
             local = np.arange(stop - start)
-            d2[local, np.arange(start, stop)] = np.inf  # no self-edges in the interstep part
-            keep = d2 <= cutoff
             if sparsify:
+                d2 = _squared_distances(points[start:stop], points, sq)
+                d2[local, local + start] = np.inf  # no self-edges in the interstep part
                 nearest = np.argpartition(d2, n_neighbors - 1, axis=1)[:, :n_neighbors]
                 in_knn = np.zeros(d2.shape, dtype=bool)
                 in_knn[local[:, None], nearest] = True
-                keep &= in_knn
-            a, b = np.nonzero(keep)
+                a, b = np.nonzero(in_knn & (d2 <= cutoff))
+                col0 = 0
+            else:
+                # Upper triangle only (columns after the row), mirrored below: half the work,
+                # and the kernel comes out exactly symmetric.
+                d2 = _squared_distances(points[start:stop], points[start:], sq[start:])
+                a, b = np.nonzero(d2 <= cutoff)
+                upper = b > a
+                a, b = a[upper], b[upper]
+                col0 = start
             a_parts.append((a + start).astype(np.int32))
-            b_parts.append(b.astype(np.int32))
+            b_parts.append((b + col0).astype(np.int32))
             v_parts.append(np.exp(d2[a, b] * (-1.0 / bandwidth**2)))
         a, b, v = np.concatenate(a_parts), np.concatenate(b_parts), np.concatenate(v_parts)
         if sparsify:
@@ -164,6 +171,8 @@ def _interstep_entries(
             directed = sparse.csr_matrix((v, (a, b)), shape=(n_slices, n_slices))
             union = directed.maximum(directed.T).tocoo()
             a, b, v = union.row, union.col, union.data
+        else:
+            a, b, v = np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate([v, v])
         rows.append(a.astype(np.int64) * n_units + u)
         cols.append(b.astype(np.int64) * n_units + u)
         vals.append(v)

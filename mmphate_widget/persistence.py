@@ -19,6 +19,10 @@ from .estimator import MMPHATE
 __all__ = ["save", "load"]
 
 FORMAT_VERSION = 1
+_REQUIRED = {
+    "format_version", "params", "shape", "t", "embedding", "intrastep_entropy",
+    "interstep_entropy", "unit_clusters", "epochs", "unit_names",
+}
 _FITTED = (
     "embedding_", "intrastep_entropy_", "interstep_entropy_", "unit_clusters_", "epochs_",
 )
@@ -76,8 +80,12 @@ def load(path: str | os.PathLike) -> MMPHATE:
     """
     with np.load(path, allow_pickle=False) as f:
         files = set(f.files)
-        if "format_version" not in files or "embedding" not in files:
-            raise ValueError(f"{os.fspath(path)!r} is not an mmphate-widget result file (written by save()).")
+        missing = sorted(_REQUIRED - files)
+        if missing:
+            raise ValueError(
+                f"{os.fspath(path)!r} is not an mmphate-widget result file (written by save()); "
+                f"it lacks {', '.join(missing)}."
+            )
         version = int(f["format_version"])
         if version > FORMAT_VERSION:
             raise ValueError(

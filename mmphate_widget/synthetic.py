@@ -3,7 +3,7 @@
 No deep-learning framework is needed. The simulated network reads noisy class-dependent input
 sequences; over the epochs its weights move from a random initialisation towards a solution in
 which one group of units ("active") is driven ever more strongly by the input while the other
-group ("quiet") is progressively silenced. The two groups therefore have different inter-step
+group ("quiet") is progressively reduced to holding a static, sample-specific value. The two groups therefore have different inter-step
 entropy trajectories, which makes the tensor useful for examples, tests and benchmarks.
 """
 
@@ -75,6 +75,10 @@ def simulate_rnn_training(
     v_goal = rng.standard_normal((n_units, n_inputs)) * 2.0
     v_goal[~active] *= 0.02
     bias = rng.standard_normal(n_units) * 0.1
+    # Quiet units end up holding a static, sample-specific value (a "memory"): their activation
+    # pattern across samples stops changing with the time step, i.e. they compress.
+    static_drive = rng.standard_normal(n_samples)
+    static_gain = np.where(active, 0.0, 1.5)
 
     out = np.empty((n_epochs, n_steps, n_units, n_samples), dtype=dtype)
     for e in range(n_epochs):
@@ -83,6 +87,8 @@ def simulate_rnn_training(
         v = (1 - progress) * v_init + progress * v_goal
         h = np.zeros((n_samples, n_units))
         for t in range(n_steps):
-            h = np.tanh(h @ w.T + inputs[:, t, :] @ v.T + bias)
+            drive = h @ w.T + inputs[:, t, :] @ v.T + bias
+            drive += progress * static_drive[:, None] * static_gain[None, :]
+            h = np.tanh(drive)
             out[e, t] = h.T
     return out, labels.astype(np.int64)

@@ -20,9 +20,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
 REPO = Path(__file__).resolve().parents[2]
 BUNDLE = REPO / "mmphate_widget" / "static" / "widget.js"
 HARNESS = Path(__file__).with_name("harness.html")
@@ -129,22 +126,6 @@ def static_url(tmp_path_factory: pytest.TempPathFactory):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Headless Debian Chromium with software WebGL2 (SwiftShader)."""
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
-                "--disable-background-networking", "--disable-component-update", "--no-first-run",
-            ],
-        )  # fmt: skip
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -1,0 +1,217 @@
+"""Validation of the widget's synced state traits.
+
+Each function takes a proposed value and the bounds that depend on the fitted model, and returns
+the normalised value or raises :class:`traitlets.TraitError` naming the bad value and the valid
+range. :class:`mmphate_widget.widget.MMPHATEWidget` calls them from its ``@validate`` hooks, so the
+same rules apply to values set from Python and values sent by the browser.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from traitlets import TraitError
+
+__all__ = [
+    "CAMERA_DEFAULTS",
+    "CLUSTER_MODES",
+    "COLOR_BY",
+    "POINT_SIZE_RANGE",
+    "validate_camera",
+    "validate_color_by",
+    "validate_hovered_node",
+    "validate_indices",
+    "validate_point_size",
+    "validate_range",
+]
+
+COLOR_BY = ("epoch", "step", "unit", "cluster", "intrastep_entropy", "interstep_entropy", "label")
+CLUSTER_MODES = ("filter", "highlight")
+POINT_SIZE_RANGE = (0.5, 50.0)
+# Missing camera entries are filled from these, so the browser always gets all three vectors.
+CAMERA_DEFAULTS = {"target": [0.0, 0.0, 0.0], "up": [0.0, 1.0, 0.0]}
+
+
+def _as_int(value: Any, what: str) -> int:
+    """Coerce an integer-valued number (int, numpy integer, integral float) to ``int``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TraitError(f"{what} must be an integer, got {value!r}")
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if math.isfinite(value) and float(value).is_integer():
+        return int(value)
+    raise TraitError(f"{what} must be an integer, got {value!r}")
+
+
+def _as_list(value: Any, name: str) -> list[Any]:
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise TraitError(f"{name} must be a list, got {value!r}")
+    return list(value)
+
+
+def validate_color_by(value: str, has_labels: bool) -> str:
+    """Check a ``color_by`` value.
+
+    Parameters
+    ----------
+    value : str
+        One of :data:`COLOR_BY`.
+    has_labels : bool
+        Whether the model was fitted with labels; ``"label"`` is only valid then.
+
+    Returns
+    -------
+    str
+        The value.
+    """
+    if value not in COLOR_BY:
+        raise TraitError(f"color_by must be one of {list(COLOR_BY)}, got {value!r}")
+    if value == "label" and not has_labels:
+        raise TraitError(
+            "color_by='label' needs labels, but the model was fitted without them; "
+            "pass labels= when fitting, or choose one of "
+            f"{[c for c in COLOR_BY if c != 'label']}"
+        )
+    return value
+
+
+def validate_range(value: Any, lo: int, hi: int, name: str) -> list[int]:
+    """Check an inclusive ``[start, stop]`` range within ``[lo, hi]``.
+
+    Parameters
+    ----------
+    value : sequence of 2 ints
+        The proposed range.
+    lo, hi : int
+        The smallest and largest allowed values.
+    name : str
+        Trait name, for error messages.
+
+    Returns
+    -------
+    list of 2 int
+        ``[start, stop]`` with ``lo <= start <= stop <= hi``.
+    """
+    items = _as_list(value, name)
+    if len(items) != 2:
+        raise TraitError(f"{name} must be [start, stop] (2 integers), got {value!r}")
+    start, stop = (_as_int(v, f"{name} entries") for v in items)
+    if not (lo <= start <= hi and lo <= stop <= hi):
+        raise TraitError(f"{name} must lie within [{lo}, {hi}], got {[start, stop]}")
+    if start > stop:
+        raise TraitError(f"{name} must have start <= stop, got {[start, stop]}")
+    return [start, stop]
+
+
+def validate_indices(value: Any, n: int, name: str) -> list[int]:
+    """Check a list of indices in ``[0, n)``; duplicates are dropped, first occurrence kept.
+
+    Parameters
+    ----------
+    value : iterable of int
+        The proposed indices.
+    n : int
+        Number of valid indices.
+    name : str
+        Trait name, for error messages.
+
+    Returns
+    -------
+    list of int
+        The distinct indices, in the order given.
+    """
+    out: list[int] = []
+    for item in _as_list(value, name):
+        index = _as_int(item, f"{name} entries")
+        if not 0 <= index < n:
+            raise TraitError(f"{name} entries must lie in [0, {n - 1}], got {index}")
+        if index not in out:
+            out.append(index)
+    return out
+
+
+def validate_point_size(value: Any) -> float:
+    """Check a point size in CSS pixels.
+
+    Parameters
+    ----------
+    value : float
+        The proposed size.
+
+    Returns
+    -------
+    float
+        The size, within :data:`POINT_SIZE_RANGE`.
+    """
+    lo, hi = POINT_SIZE_RANGE
+    if isinstance(value, bool) or not (isinstance(value, numbers.Real) and lo <= value <= hi):
+        raise TraitError(f"point_size must be a number in [{lo}, {hi}], got {value!r}")
+    return float(value)
+
+
+def _vector3(value: Any, key: str) -> list[float]:
+    items = _as_list(value, f"camera[{key!r}]")
+    if len(items) != 3 or not all(
+        isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v) for v in items
+    ):
+        raise TraitError(f"camera[{key!r}] must be 3 finite numbers [x, y, z], got {value!r}")
+    return [float(v) for v in items]
+
+
+def validate_camera(value: Any) -> dict[str, list[float]]:
+    """Check a camera dict.
+
+    Parameters
+    ----------
+    value : dict
+        ``{}`` (auto-fit) or ``{"position": [x, y, z], "target": [x, y, z], "up": [x, y, z]}``;
+        ``target`` and ``up`` may be left out and default to the origin and +y.
+
+    Returns
+    -------
+    dict
+        ``{}`` or a dict with all three keys, as lists of floats.
+    """
+    if not isinstance(value, Mapping):
+        raise TraitError(f"camera must be a dict, got {value!r}")
+    if not value:
+        return {}
+    unknown = set(value) - {"position", "target", "up"}
+    if unknown:
+        raise TraitError(
+            f"camera has unknown keys {sorted(map(str, unknown))}; "
+            "allowed: 'position', 'target', 'up' (or {} to auto-fit)"
+        )
+    if "position" not in value:
+        raise TraitError(f"camera needs a 'position' (or use {{}} to auto-fit), got {value!r}")
+    camera = {**CAMERA_DEFAULTS, **value}
+    camera = {key: _vector3(camera[key], key) for key in ("position", "target", "up")}
+    if camera["position"] == camera["target"]:
+        raise TraitError(f"camera position and target must differ, both are {camera['target']}")
+    if not any(camera["up"]):
+        raise TraitError("camera['up'] must not be the zero vector")
+    return camera
+
+
+def validate_hovered_node(value: Any, n_nodes: int) -> int:
+    """Check a hovered node index (``-1`` for none).
+
+    Parameters
+    ----------
+    value : int
+        The proposed node.
+    n_nodes : int
+        Number of nodes N.
+
+    Returns
+    -------
+    int
+        The node, in ``[-1, N)``.
+    """
+    node = _as_int(value, "hovered_node")
+    if not -1 <= node < n_nodes:
+        raise TraitError(f"hovered_node must lie in [-1, {n_nodes - 1}], got {node}")
+    return node

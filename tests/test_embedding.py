@@ -1,0 +1,41 @@
+"""The PHATE stage: fast t selection agrees with phate's own."""
+
+from __future__ import annotations
+
+import numpy as np
+import phate
+import phate.vne
+
+from mmphate_widget.embedding import phate_embedding, select_t, von_neumann_entropy
+from mmphate_widget.kernel import multislice_kernel
+from mmphate_widget.synthetic import simulate_rnn_training
+
+
+def test_von_neumann_entropy_matches_phate():
+    rng = np.random.default_rng(0)
+    P = rng.random((60, 60))
+    P /= P.sum(1, keepdims=True)
+    np.testing.assert_allclose(von_neumann_entropy(P, 30),
+                               phate.vne.compute_von_neumann_entropy(P, t_max=30), rtol=1e-10)
+
+
+def test_auto_t_equals_phate_auto_t():
+    X, _ = simulate_rnn_training(6, 6, 8, 12, random_state=0)
+    K = multislice_kernel(X, interstep_knn=5)
+    ours = phate_embedding(K, t="auto", random_state=0)
+    import graphtools
+
+    op = phate.PHATE(t="auto", random_state=0, verbose=False, n_landmark=None)
+    op.fit(graphtools.Graph(K, precomputed="affinity", random_state=0, verbose=False))
+    op.transform()
+    assert ours.t == op.optimal_t
+    assert select_t(op.diff_op) == op.optimal_t
+
+
+def test_embedding_is_deterministic_and_has_the_right_shape():
+    X, _ = simulate_rnn_training(6, 6, 8, 12, random_state=0)
+    K = multislice_kernel(X, interstep_knn=5)
+    a = phate_embedding(K, n_components=2, t=5, random_state=3)
+    b = phate_embedding(K, n_components=2, t=5, random_state=3)
+    assert a.embedding.shape == (K.shape[0], 2)
+    np.testing.assert_array_equal(a.embedding, b.embedding)

@@ -1,0 +1,80 @@
+"""Distance-histogram entropies: known values, shapes and invariances."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.spatial.transform import Rotation
+
+from mmphate_widget.entropy import interstep_entropy, intrastep_entropy, pairwise_distance_entropy
+
+
+def test_known_values():
+    # set 0: three points with distances {1, 1, 2} -> bins at min 1 and max 2 -> p = (2/3, 1/3)
+    # set 1: three collinear points at distance {1, 1, 2} as well, shifted
+    line = np.array([[0.0, 0, 0], [1, 0, 0], [2, 0, 0]])
+    sets = np.stack([line, line + 5.0])
+    h = pairwise_distance_entropy(sets, bins=2)
+    expected = -(2 / 3 * np.log(2 / 3) + 1 / 3 * np.log(1 / 3))
+    np.testing.assert_allclose(h, [expected, expected])
+
+
+def test_collapsed_set_has_zero_entropy_and_spread_set_more():
+    rng = np.random.default_rng(0)
+    collapsed = np.zeros((1, 10, 3))
+    spread = rng.normal(size=(1, 10, 3)) * 5
+    h = pairwise_distance_entropy(np.concatenate([collapsed, spread]), bins=20)
+    assert h[0] == 0.0
+    assert h[1] > 1.0
+    assert h[1] <= np.log(20)
+
+
+def test_fewer_than_two_points_gives_zero():
+    assert pairwise_distance_entropy(np.ones((4, 1, 3))).tolist() == [0.0] * 4
+
+
+def test_shapes_and_node_order():
+    E, T, U = 4, 6, 5
+    rng = np.random.default_rng(1)
+    Y = rng.normal(size=(E * T * U, 3))
+    h_intra = intrastep_entropy(Y, E, T, U)
+    h_inter = interstep_entropy(Y, E, T, U)
+    assert h_intra.shape == (E, T)
+    assert h_inter.shape == (U, E)
+    # collapse the units of slice (e=2, t=3): node = (e*T + t)*U + u
+    Y2 = Y.copy()
+    Y2[(2 * T + 3) * U:(2 * T + 4) * U] = 0.0
+    assert intrastep_entropy(Y2, E, T, U)[2, 3] == 0.0
+    # collapse unit 4 within epoch 1
+    Y3 = Y.copy()
+    Y3[[(1 * T + t) * U + 4 for t in range(T)]] = 7.0
+    assert interstep_entropy(Y3, E, T, U)[4, 1] == 0.0
+
+
+@pytest.mark.parametrize("estimator", [intrastep_entropy, interstep_entropy])
+def test_rotation_and_translation_invariance(estimator):
+    E, T, U = 3, 7, 6
+    rng = np.random.default_rng(2)
+    Y = rng.normal(size=(E * T * U, 3))
+    R = Rotation.random(random_state=3).as_matrix()
+    moved = Y @ R.T + np.array([10.0, -4.0, 2.5])
+    np.testing.assert_allclose(estimator(moved, E, T, U), estimator(Y, E, T, U), atol=1e-12)
+
+
+def test_bins_span_the_global_range_so_values_compare_across_sets():
+    small = np.array([[[0.0, 0], [1, 0], [0, 1]]])
+    big = small * 10
+    h = pairwise_distance_entropy(np.concatenate([small, big]), bins=20)
+    # the small set's distances all fall in the first bin of the global range
+    assert h[0] == 0.0
+    assert h[1] > 0.0
+
+
+def test_large_inputs_are_processed_in_chunks_identically(monkeypatch):
+    import mmphate_widget.entropy as entropy
+
+    rng = np.random.default_rng(4)
+    sets = rng.normal(size=(50, 12, 3))
+    whole = pairwise_distance_entropy(sets)
+    monkeypatch.setattr(entropy, "_CHUNK_ELEMENTS", 500)
+    np.testing.assert_array_equal(pairwise_distance_entropy(sets), whole)

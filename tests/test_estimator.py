@@ -1,0 +1,126 @@
+"""MMPHATE end to end: fitted attributes, determinism, planted groups, failing fast."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import mmphate_widget.estimator as estimator_module
+from mmphate_widget import MMPHATE, simulate_rnn_training
+
+
+def test_fitted_attributes(fitted, small_states):
+    X, y = small_states
+    E, T, U, S = X.shape
+    N = E * T * U
+    assert fitted.embedding_.shape == (N, 3)
+    assert fitted.kernel_.shape == (N, N)
+    assert fitted.intrastep_entropy_.shape == (E, T)
+    assert fitted.interstep_entropy_.shape == (U, E)
+    assert fitted.unit_clusters_.shape == (U,)
+    assert set(fitted.unit_clusters_) == {0, 1}
+    nodes = np.arange(N)
+    np.testing.assert_array_equal((fitted.epoch_ * T + fitted.step_) * U + fitted.unit_, nodes)
+    np.testing.assert_array_equal(fitted.epochs_, np.arange(12) * 5)
+    assert fitted.node_top_label_.shape == (N,)
+    assert fitted.class_names_ == ["0", "1"]
+    assert 1 <= fitted.t_ < 100
+    assert np.all(np.isfinite(fitted.embedding_))
+    assert (fitted.n_epochs_, fitted.n_steps_, fitted.n_units_, fitted.n_samples_) == X.shape
+
+
+def test_planted_groups_become_the_two_clusters(fitted):
+    # simulate_rnn_training puts the first 60% of units (10 of 16) in the active group
+    np.testing.assert_array_equal(fitted.unit_clusters_, [0] * 10 + [1] * 6)
+    active = fitted.interstep_entropy_[:10, -1].mean()
+    quiet = fitted.interstep_entropy_[10:, -1].mean()
+    assert active > quiet
+
+
+def test_fixed_random_state_gives_identical_results(small_states, fitted):
+    X, y = small_states
+    again = MMPHATE(interstep_knn=10, verbose=False).fit(
+        X, labels=y, epochs=np.arange(12) * 5, metrics={"loss": np.linspace(1, 0.1, 12)}
+    )
+    np.testing.assert_array_equal(again.embedding_, fitted.embedding_)
+    np.testing.assert_array_equal(again.interstep_entropy_, fitted.interstep_entropy_)
+    np.testing.assert_array_equal(again.unit_clusters_, fitted.unit_clusters_)
+
+
+def test_two_components_and_fixed_t():
+    X, _ = simulate_rnn_training(6, 5, 8, 12, random_state=1)
+    model = MMPHATE(n_components=2, t=7, interstep_knn=5, verbose=False)
+    Y = model.fit_transform(X)
+    assert Y.shape == (6 * 5 * 8, 2)
+    assert model.t_ == 7
+    assert model.node_top_label_ is None
+
+
+def test_most_active_label():
+    X = np.zeros((1, 1, 2, 4))
+    X[0, 0, 0] = [5, 5, 0, 0]  # unit 0 fires for class 0
+    X[0, 0, 1] = [0, 1, 3, 4]  # unit 1 fires for class 1
+    labels = np.array([0, 0, 1, 1])
+    np.testing.assert_array_equal(estimator_module.most_active_label(X, labels, 2), [0, 1])
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"n_clusters": 20}, r"n_clusters=20 must be an integer in \[1, 8\]"),
+        ({"intrastep_knn": 8}, "intrastep_knn"),
+        ({"t": 0}, "t=0"),
+        ({"t": "fast"}, "t='fast'"),
+        ({"gamma": 3}, "gamma"),
+        ({"mds_solver": "classic"}, "mds_solver"),
+        ({"thresh": 1.5}, "thresh"),
+        ({"interstep_neighbors": 0}, "interstep_neighbors"),
+        ({"interstep_knn": 40}, "interstep_knn=40"),
+    ],
+)
+def test_bad_parameters_fail_before_any_heavy_work(params, message, monkeypatch):
+    def boom(*args, **kwargs):
+        raise AssertionError("the kernel must not be built for bad parameters")
+
+    monkeypatch.setattr(estimator_module, "multislice_kernel", boom)
+    X, _ = simulate_rnn_training(6, 5, 8, 12, random_state=1)
+    model = MMPHATE(interstep_knn=5, verbose=False).set_params(**params)
+    with pytest.raises(ValueError, match=message):
+        model.fit(X)
+    assert not hasattr(model, "embedding_")
+
+
+def test_bad_input_fails_before_any_heavy_work(monkeypatch):
+    monkeypatch.setattr(estimator_module, "multislice_kernel", lambda *a, **k: 1 / 0)
+    X, _ = simulate_rnn_training(6, 5, 8, 12, random_state=1)
+    X[2, 1, 0, 3] = np.nan
+    with pytest.raises(ValueError, match="NaN at"):
+        MMPHATE(interstep_knn=5, verbose=False).fit(X)
+
+
+def test_failed_fit_leaves_nothing_half_computed(monkeypatch):
+    X, _ = simulate_rnn_training(6, 5, 8, 12, random_state=1)
+
+    def broken_phate(*args, **kwargs):
+        raise RuntimeError("PHATE failed")
+
+    monkeypatch.setattr(estimator_module, "phate_embedding", broken_phate)
+    model = MMPHATE(interstep_knn=5, verbose=False)
+    with pytest.raises(RuntimeError):
+        model.fit(X)
+    assert not any(name.endswith("_") and not name.startswith("_") for name in vars(model))
+
+
+def test_progress_bar_when_verbose(capsys):
+    X, _ = simulate_rnn_training(5, 5, 6, 10, random_state=2)
+    MMPHATE(interstep_knn=5, t=5, verbose=True).fit(X)
+    assert "MM-PHATE" in capsys.readouterr().err
+    MMPHATE(interstep_knn=5, t=5, verbose=False).fit(X)
+    assert capsys.readouterr().err == ""
+
+
+def test_sklearn_parameter_api():
+    model = MMPHATE(n_clusters=3)
+    assert model.get_params()["n_clusters"] == 3
+    assert model.set_params(n_clusters=4) is model
+    assert "n_clusters=4" in repr(model)

@@ -1,0 +1,139 @@
+"""The multiway multislice kernel: structure, and equality with the reference m-phate 0.1.6."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from mmphate_widget.kernel import multislice_kernel, node_features, normalize_hidden_states, project_pca
+
+from tensors import smooth_tensor, two_phase_tensor
+
+
+def reference_kernel(X: np.ndarray, **kwargs) -> sparse.csr_matrix:
+    """m-phate's kernel on the tensor reshaped to its (slices, units, samples) layout."""
+    from m_phate.kernel import multislice_kernel as m_kernel
+    from m_phate.utils import normalize
+
+    E, T, U, S = X.shape
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return m_kernel(normalize(X.reshape(E * T, U, S)), n_jobs=1, **kwargs).tocsr()
+
+
+@pytest.mark.reference
+@pytest.mark.parametrize("shape", [(4, 8, 6, 10), (3, 10, 12, 30), (2, 15, 7, 20), (6, 5, 9, 100)])
+def test_kernel_equals_reference_when_nothing_is_dropped(shape):
+    X = smooth_tensor(shape, seed=sum(shape))
+    ours = multislice_kernel(X, interstep_thresh=0)
+    ref = reference_kernel(X)
+    assert ours.shape == ref.shape
+    assert abs(ours - ref).max() <= 1e-10
+    assert ours.nnz == ref.nnz
+
+
+@pytest.mark.reference
+def test_kernel_with_other_parameters_equals_reference():
+    X = smooth_tensor((5, 6, 10, 16), seed=3)
+    ours = multislice_kernel(X, intrastep_knn=3, interstep_knn=7, decay=10, interstep_thresh=0)
+    ref = reference_kernel(X, intraslice_knn=3, interslice_knn=7, decay=10)
+    assert abs(ours - ref).max() <= 1e-10
+
+
+@pytest.mark.reference
+def test_default_threshold_drops_only_entries_below_thresh():
+    X = two_phase_tensor((5, 12, 6, 12), seed=7)
+    ref = reference_kernel(X)
+    ours = multislice_kernel(X)  # interstep_thresh defaults to thresh = 1e-4
+    assert ours.nnz < ref.nnz, "the smooth tensor should have interstep entries below 1e-4"
+    dropped = ref - ours
+    assert abs(dropped).max() < 1e-4
+    assert abs(ours - ref.multiply(ours != 0)).max() <= 1e-10  # kept entries are exact
+
+
+@pytest.mark.reference
+def test_pca_path_matches_reference_on_projected_features():
+    """With more samples than n_pca, rows are projected (exactly) before any distance."""
+    X = smooth_tensor((3, 10, 8, 130), seed=11)
+    ours = multislice_kernel(X, interstep_thresh=0, n_pca=100)
+    projected = node_features(X, 100).reshape(3, 10, 8, 100)  # normalised, then projected
+    from m_phate.kernel import multislice_kernel as m_kernel
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = m_kernel(projected.reshape(30, 8, 100), n_jobs=1).tocsr()
+    assert abs(ours - ref).max() <= 1e-10
+
+
+def test_pca_projection_keeps_the_top_components():
+    rng = np.random.default_rng(0)
+    rows = rng.normal(size=(200, 5)) @ rng.normal(size=(5, 40))  # rank 5
+    projected = project_pca(rows, 5)
+    assert projected.shape == (200, 5)
+    d_full = np.linalg.norm(rows[:, None] - rows[None], axis=-1)
+    d_proj = np.linalg.norm(projected[:, None] - projected[None], axis=-1)
+    np.testing.assert_allclose(d_proj, d_full, atol=1e-8)
+    assert project_pca(rows, 100) is rows
+
+
+def test_kernel_structure_and_node_order():
+    E, T, U, S = 3, 4, 5, 12
+    X = smooth_tensor((E, T, U, S), seed=2)
+    K = multislice_kernel(X, interstep_knn=5)
+    assert isinstance(K, sparse.csr_matrix)
+    assert K.shape == (E * T * U,) * 2
+    assert abs(K - K.T).max() == 0
+    np.testing.assert_array_equal(K.diagonal(), 1.0)
+    coo = K.tocoo()
+    slice_r, unit_r = np.divmod(coo.row, U)
+    slice_c, unit_c = np.divmod(coo.col, U)
+    same_slice = slice_r == slice_c
+    same_unit = unit_r == unit_c
+    assert np.all(same_slice | same_unit), "only intrastep and interstep edges"
+    # interstep edges connect unit u in slice a = e*T + t to unit u in another slice
+    assert np.any(same_unit & ~same_slice)
+    assert np.all((coo.data > 0) & (coo.data <= 1))
+
+
+def test_constant_unit_is_centred_not_divided():
+    X = smooth_tensor((3, 4, 5, 10), seed=4)
+    X[:, :, 2, :] = 3.0
+    Z = normalize_hidden_states(X)
+    np.testing.assert_array_equal(Z[:, :, 2, :], 0.0)
+    assert np.all(np.isfinite(multislice_kernel(X, interstep_knn=5).data))
+
+
+def test_interstep_neighbors_is_a_logged_sparser_subset(caplog):
+    X = smooth_tensor((6, 10, 5, 12), seed=5)
+    exact = multislice_kernel(X, interstep_thresh=0)
+    with caplog.at_level(logging.WARNING, logger="mmphate_widget.kernel"):
+        approx = multislice_kernel(X, interstep_thresh=0, interstep_neighbors=4)
+    assert "interstep_neighbors=4" in caplog.text
+    assert approx.nnz < exact.nnz
+    assert abs(approx - approx.T).max() == 0
+    # every kept entry has its exact value
+    assert abs(approx - exact.multiply(approx != 0)).max() <= 1e-12
+    # each node keeps at least its 4 nearest other slices of the same unit
+    U = 5
+    inter = approx.tocoo()
+    mask = (inter.row % U == inter.col % U) & (inter.row != inter.col)
+    per_node = np.bincount(inter.row[mask], minlength=approx.shape[0])
+    assert per_node.min() >= 4
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"interstep_knn": 60}, "interstep_knn"),
+        ({"intrastep_knn": 0, "interstep_knn": 5}, "intrastep_knn"),
+        ({"interstep_neighbors": 0, "interstep_knn": 5}, "interstep_neighbors"),
+    ],
+)
+def test_kernel_rejects_bad_parameters(kwargs, message):
+    X = smooth_tensor((3, 4, 5, 10), seed=0)
+    with pytest.raises(ValueError, match=message):
+        multislice_kernel(X, **kwargs)
