@@ -43,6 +43,19 @@ export class CameraRig {
   private readonly is2D: boolean;
   private readonly radius: number;
   private aspect = 1;
+  /** Whether the view moved since the pointer went down: a plain click must not sync the camera. */
+  private movedSinceStart = false;
+  private readonly handleStart = (): void => {
+    this.movedSinceStart = false;
+  };
+  private readonly handleChange = (): void => {
+    this.movedSinceStart = true;
+    this.onChange();
+  };
+  private readonly handleEnd = (): void => {
+    if (this.movedSinceStart) this.onEnd();
+    this.movedSinceStart = false;
+  };
 
   constructor(
     private readonly dom: HTMLElement,
@@ -72,8 +85,9 @@ export class CameraRig {
       controls.minZoom = 0.05;
       controls.maxZoom = 500;
     }
-    controls.addEventListener("change", this.onChange);
-    controls.addEventListener("end", this.onEnd);
+    controls.addEventListener("start", this.handleStart);
+    controls.addEventListener("change", this.handleChange);
+    controls.addEventListener("end", this.handleEnd);
     return controls;
   }
 
@@ -128,8 +142,9 @@ export class CameraRig {
   /** OrbitControls fixes its orbit frame from camera.up when created, so a new up needs new controls. */
   private resetControls(): void {
     const target = this.controls.target.clone();
-    this.controls.removeEventListener("change", this.onChange);
-    this.controls.removeEventListener("end", this.onEnd);
+    this.controls.removeEventListener("start", this.handleStart);
+    this.controls.removeEventListener("change", this.handleChange);
+    this.controls.removeEventListener("end", this.handleEnd);
     this.controls.dispose();
     this.controls = this.makeControls();
     this.controls.target.copy(target);
@@ -147,8 +162,9 @@ export class CameraRig {
   }
 
   dispose(): void {
-    this.controls.removeEventListener("change", this.onChange);
-    this.controls.removeEventListener("end", this.onEnd);
+    this.controls.removeEventListener("start", this.handleStart);
+    this.controls.removeEventListener("change", this.handleChange);
+    this.controls.removeEventListener("end", this.handleEnd);
     this.controls.dispose();
   }
 }

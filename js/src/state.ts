@@ -66,8 +66,12 @@ export function stepRange(nSteps: number, value: unknown): [number, number] {
 export function validIndices(value: unknown, n: number): number[] {
   if (!Array.isArray(value)) return [];
   const out: number[] = [];
+  const seen = new Set<number>();
   for (const v of value) {
-    if (typeof v === "number" && Number.isInteger(v) && v >= 0 && v < n && !out.includes(v)) out.push(v);
+    if (typeof v === "number" && Number.isInteger(v) && v >= 0 && v < n && !seen.has(v)) {
+      seen.add(v);
+      out.push(v);
+    }
   }
   return out;
 }

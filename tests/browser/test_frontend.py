@@ -150,6 +150,8 @@ def test_click_selects_unit_shift_click_adds_empty_click_clears(page, fitted):
     sent = frontend_sets(page, "selected_units")
     assert sent[-1] == [] and len(sent) == 4
     assert page.evaluate("() => window.harness.model.saves") >= 4
+    # Clicks do not move the view, so they must not sync the camera to the kernel.
+    assert frontend_sets(page, "camera") == []
 
 
 def test_hover_shows_tooltip_and_sets_hovered_node(page, fitted):
