@@ -4,6 +4,7 @@ Compute the embedding, entropies and unit clusters with :class:`MMPHATE`; look a
 JupyterLab with :class:`MMPHATEWidget`.
 """
 
+from .ablation import AblationResult, cluster_ablation
 from .baselines import baseline_embedding
 from .cluster import cluster_units
 from .entropy import interstep_entropy, intrastep_entropy, pairwise_distance_entropy
@@ -18,9 +19,11 @@ from .widget import MMPHATEWidget
 __version__ = "0.1.0"
 
 __all__ = [
+    "AblationResult",
     "MMPHATE",
     "MMPHATEWidget",
     "baseline_embedding",
+    "cluster_ablation",
     "cluster_units",
     "interstep_entropy",
     "intrastep_entropy",

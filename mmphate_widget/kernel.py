@@ -68,7 +68,7 @@ def node_features(data: np.ndarray, n_pca: int | None = 100) -> np.ndarray:
 
 
 def _intrastep_entries(
-    features: np.ndarray, knn: int, decay: float, thresh: float
+    features: np.ndarray, knn: int, decay: float, thresh: float, index_dtype: type = np.int64
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """COO entries of the intrastep alpha-decay kernel, all slices, batched."""
     n_slices, n_units, n_feat = features.shape
@@ -86,9 +86,9 @@ def _intrastep_entries(
         affinity[affinity < thresh] = 0.0
         affinity = (affinity + np.swapaxes(affinity, 1, 2)) / 2
         s, u, v = np.nonzero(affinity)
-        offset = (start + s) * n_units
-        rows.append(offset + u)
-        cols.append(offset + v)
+        offset = (start + s).astype(index_dtype) * n_units
+        rows.append(offset + u.astype(index_dtype))
+        cols.append(offset + v.astype(index_dtype))
         vals.append(affinity[s, u, v])
     return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
 
@@ -132,6 +132,7 @@ def _interstep_entries(
     thresh: float,
     n_neighbors: int | None,
     progress: Any,
+    index_dtype: type = np.int64,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """COO entries of the interstep Gaussian kernel, one unit and one block of slices at a time."""
     n_slices, n_units, _ = features.shape
@@ -173,8 +174,8 @@ def _interstep_entries(
             a, b, v = union.row, union.col, union.data
         else:
             a, b, v = np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate([v, v])
-        rows.append(a.astype(np.int64) * n_units + u)
-        cols.append(b.astype(np.int64) * n_units + u)
+        rows.append(a.astype(index_dtype) * n_units + u)
+        cols.append(b.astype(index_dtype) * n_units + u)
         vals.append(v)
         progress.update(1)
     return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
@@ -255,16 +256,20 @@ def multislice_kernel(
         features = project_pca(data.reshape(-1, n_samples), n_pca).reshape(n_slices, n_units, -1)
 
     n_nodes = n_slices * n_units
+    index_dtype = np.int32 if n_nodes < 2**31 else np.int64
     with tqdm(total=2 * n_units + 1, desc="multislice kernel", disable=not verbose, leave=False) as bar:
-        r1, c1, v1 = _intrastep_entries(features, intrastep_knn, decay, thresh)
+        intra = _intrastep_entries(features, intrastep_knn, decay, thresh, index_dtype)
         bar.update(1)
         bandwidth = _interstep_bandwidth(features, interstep_knn, bar)
-        r2, c2, v2 = _interstep_entries(features, bandwidth, interstep_thresh, interstep_neighbors, bar)
-    index_dtype = np.int32 if n_nodes < 2**31 else np.int64
-    rows = np.concatenate([r1, r2]).astype(index_dtype, copy=False)
-    cols = np.concatenate([c1, c2]).astype(index_dtype, copy=False)
-    vals = np.concatenate([v1, v2])
-    del r1, c1, v1, r2, c2, v2
-    kernel = sparse.csr_matrix((vals, (rows, cols)), shape=(n_nodes, n_nodes))
+        inter = _interstep_entries(
+            features, bandwidth, interstep_thresh, interstep_neighbors, bar, index_dtype
+        )
+    rows = np.concatenate([intra[0], inter[0]])
+    cols = np.concatenate([intra[1], inter[1]])
+    vals = np.concatenate([intra[2], inter[2]])
+    del intra, inter
+    # COO -> CSR is a counting sort in scipy (no argsort); intra and inter pairs never coincide.
+    kernel = sparse.coo_matrix((vals, (rows, cols)), shape=(n_nodes, n_nodes)).tocsr()
+    del rows, cols, vals
     kernel.sort_indices()
     return kernel
