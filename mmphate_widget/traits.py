@@ -124,11 +124,13 @@ def validate_indices(value: Any, n: int, name: str) -> list[int]:
         The distinct indices, in the order given.
     """
     out: list[int] = []
+    seen: set[int] = set()
     for item in _as_list(value, name):
         index = _as_int(item, f"{name} entries")
         if not 0 <= index < n:
             raise TraitError(f"{name} entries must lie in [0, {n - 1}], got {index}")
-        if index not in out:
+        if index not in seen:
+            seen.add(index)
             out.append(index)
     return out
 
