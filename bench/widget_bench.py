@@ -12,7 +12,8 @@ attributes are set by hand, as ``persistence.load`` does):
 * scaling of the JS-side mount (decode + buffers + colours) over 100k, 200k, 400k, 1M points.
 
 Every measurement is taken ``--reps`` times (default 3, each in a fresh page) and the median
-reported. Results go to ``bench/widget_results.md`` (overwritten). Runs in about 2-3 minutes on a
+reported. Results go to ``bench/out/widget_results.md`` (overwritten; its tables are copied into
+``bench/RESULTS.md``). Runs in about 2-3 minutes on a
 2-core machine::
 
     python bench/widget_bench.py                 # all sizes, 3 repetitions
@@ -48,7 +49,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 BUNDLE = REPO / "mmphate_widget" / "static" / "widget.js"
 HARNESS = BENCH / "widget_harness.html"
-RESULTS = BENCH / "widget_results.md"
+RESULTS = BENCH / "out" / "widget_results.md"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -505,6 +506,7 @@ def main(argv: list[str] | None = None) -> int:
         load_after,
         wide,
     )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
     print(text)
     print(f"wrote {args.out} in {elapsed:.0f} s")
