@@ -218,9 +218,6 @@ class MMPHATE(BaseEstimator):
         -------
         self
         """
-        shape = getattr(X, "shape", None)
-        if shape is not None and len(shape) == 4:
-            self._validate_params(int(shape[2]))
         states = validate_hidden_states(
             X, labels=labels, epochs=epochs, unit_names=unit_names, metrics=metrics,
             class_names=class_names, interstep_knn=self.interstep_knn,

@@ -6,6 +6,7 @@ an error that names the problem and the fix.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
@@ -235,7 +236,7 @@ def validate_hidden_states(
             f"hidden_states has {n_units} unit; MM-PHATE needs at least 2 units (axis 2) to build "
             "the intra-step kernel. Check the axis order (epochs, steps, units, samples)."
         )
-    if interstep_knn is not None and n_epochs * n_steps < interstep_knn + 1:
+    if isinstance(interstep_knn, numbers.Integral) and n_epochs * n_steps < interstep_knn + 1:
         raise ValueError(
             f"hidden_states has {n_epochs * n_steps} slices (epochs x steps = {n_epochs} x "
             f"{n_steps}) but interstep_knn={interstep_knn} needs at least {interstep_knn + 1}; "

@@ -145,8 +145,8 @@ def _interstep_entries(
         sq = (points * points).sum(1)
         a_parts, b_parts, v_parts = [], [], []
         for start, stop in _row_blocks(n_slices, n_slices):
-            local = np.arange(stop - start)
             if sparsify:
+                local = np.arange(stop - start)
                 d2 = _squared_distances(points[start:stop], points, sq)
                 d2[local, local + start] = np.inf  # no self-edges in the interstep part
                 nearest = np.argpartition(d2, n_neighbors - 1, axis=1)[:, :n_neighbors]

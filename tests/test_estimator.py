@@ -76,6 +76,7 @@ def test_most_active_label():
         ({"thresh": 1.5}, "thresh"),
         ({"interstep_neighbors": 0}, "interstep_neighbors"),
         ({"interstep_knn": 40}, "interstep_knn=40"),
+        ({"interstep_knn": "many"}, "interstep_knn='many'"),
     ],
 )
 def test_bad_parameters_fail_before_any_heavy_work(params, message, monkeypatch):
