@@ -8,6 +8,7 @@ half-computed behind.
 
 from __future__ import annotations
 
+import logging
 import numbers
 from typing import Any, Sequence
 
@@ -23,6 +24,8 @@ from .inputs import HiddenStates, validate_hidden_states
 from .kernel import multislice_kernel
 
 __all__ = ["MMPHATE", "most_active_label"]
+
+logger = logging.getLogger(__name__)
 
 
 def most_active_label(data: np.ndarray, labels: np.ndarray, n_classes: int) -> np.ndarray:
@@ -44,6 +47,19 @@ def most_active_label(data: np.ndarray, labels: np.ndarray, n_classes: int) -> n
     means = data.reshape(-1, data.shape[-1]) @ (onehot / counts)
     means[:, onehot.sum(0) == 0] = -np.inf
     return means.argmax(axis=1).astype(np.int64)
+
+
+def _hint_dense_kernel(kernel: sparse.csr_matrix, interstep_neighbors: int | None) -> None:
+    """Log a hint when an exact kernel is so dense that the PHATE stage will be slow."""
+    n_nodes = kernel.shape[0]
+    per_node = kernel.nnz / max(1, n_nodes)
+    if interstep_neighbors is None and n_nodes > 20_000 and per_node > 256:
+        logger.warning(
+            "The multislice kernel has %.0f entries per node (%.1fM in all): many slices of the same "
+            "unit are near-duplicates. The PHATE stage will be slow and memory-hungry; "
+            "MMPHATE(interstep_neighbors=50) keeps each slice's 50 nearest slices instead (an "
+            "approximation; see bench/RESULTS.md).", per_node, kernel.nnz / 1e6,
+        )
 
 
 def _check_int(name: str, value: Any, low: int, high: float = np.inf, none_ok: bool = False) -> None:
@@ -238,7 +254,8 @@ class MMPHATE(BaseEstimator):
                 verbose=show,
             )
             bar.update(1)
-            bar.set_postfix_str("PHATE")
+            _hint_dense_kernel(kernel, self.interstep_neighbors)
+            bar.set_postfix_str(f"PHATE on {kernel.nnz / 1e6:.1f}M kernel entries")
             result = phate_embedding(
                 kernel,
                 n_components=self.n_components,

@@ -125,3 +125,19 @@ def test_sklearn_parameter_api():
     assert model.get_params()["n_clusters"] == 3
     assert model.set_params(n_clusters=4) is model
     assert "n_clusters=4" in repr(model)
+
+
+def test_dense_kernel_hint(caplog):
+    import logging
+
+    from scipy import sparse
+
+    dense = sparse.csr_matrix(np.ones((30_000, 300)))  # 300 entries per node
+    with caplog.at_level(logging.WARNING, logger="mmphate_widget.estimator"):
+        estimator_module._hint_dense_kernel(dense, None)
+    assert "interstep_neighbors=50" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="mmphate_widget.estimator"):
+        estimator_module._hint_dense_kernel(dense, 50)
+        estimator_module._hint_dense_kernel(sparse.csr_matrix(np.ones((100, 300))), None)
+    assert caplog.text == ""
