@@ -26,12 +26,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-# (label, shape, implementation, interstep_neighbors)
+# (label, shape, implementation, interstep_neighbors[, n_landmark])
 K = 50  # interstep_neighbors for the approximate runs
 FULL = [
     ("demo (authors' size)", (46, 100, 20, 40), "reference", None),
     ("demo (authors' size)", (46, 100, 20, 40), "ours", None),
     ("demo (authors' size)", (46, 100, 20, 40), "ours", K),
+    ("demo, n_landmark=2000", (46, 100, 20, 40), "ours", K, 2000),
     ("Area2Bump size", (64, 100, 20, 40), "ours", None),
     ("Area2Bump size", (64, 100, 20, 40), "ours", K),
     ("HAR size", (127, 128, 30, 6), "ours", K),
@@ -46,11 +47,13 @@ QUICK = [
 ]
 
 
-def run(shape, impl, neighbors, timeout):
+def run(shape, impl, neighbors, timeout, n_landmark=None):
     cmd = ["/usr/bin/time", "-v", sys.executable, str(HERE / "run_one.py"), "--impl", impl,
            "--shape", *map(str, shape)]
     if neighbors is not None:
         cmd += ["--interstep-neighbors", str(neighbors)]
+    if n_landmark is not None:
+        cmd += ["--n-landmark", str(n_landmark)]
     print("$", " ".join(cmd[2:]), flush=True)
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     line = next((l for l in proc.stdout.splitlines() if l.startswith("RESULT ")), None)
@@ -98,8 +101,8 @@ def main() -> None:
     args = parser.parse_args()
     plan = QUICK if args.quick else FULL
     rows = []
-    for label, shape, impl, neighbors in plan:
-        rows.append((label, run(shape, impl, neighbors, timeout=1800)))
+    for label, shape, impl, neighbors, *n_landmark in plan:
+        rows.append((label, run(shape, impl, neighbors, timeout=1800, n_landmark=(n_landmark or [None])[0])))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(rows, indent=1))
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

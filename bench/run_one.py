@@ -3,7 +3,7 @@
 Called by ``engine_bench.py`` under ``/usr/bin/time -v``, one process per run, so that peak memory
 is that run's alone.
 
-    python bench/run_one.py --impl ours --shape 46 100 20 40 [--interstep-neighbors 64]
+    python bench/run_one.py --impl ours --shape 46 100 20 40 [--interstep-neighbors 50] [--n-landmark 2000]
     python bench/run_one.py --impl reference --shape 46 100 20 40
 """
 
@@ -22,7 +22,7 @@ def run_ours(X: np.ndarray, args: argparse.Namespace) -> tuple[np.ndarray, dict]
     from mmphate_widget import MMPHATE
 
     model = MMPHATE(n_components=3, random_state=0, verbose=False,
-                    interstep_neighbors=args.interstep_neighbors)
+                    interstep_neighbors=args.interstep_neighbors, n_landmark=args.n_landmark)
     stages = {}
     import mmphate_widget.estimator as est
 
@@ -61,6 +61,7 @@ def main() -> None:
     parser.add_argument("--impl", choices=["ours", "reference"], required=True)
     parser.add_argument("--shape", type=int, nargs=4, required=True, metavar=("E", "T", "U", "S"))
     parser.add_argument("--interstep-neighbors", type=int, default=None)
+    parser.add_argument("--n-landmark", type=int, default=4000)
     parser.add_argument("--no-quality", action="store_true", help="skip neighbourhood preservation")
     args = parser.parse_args()
 
