@@ -52,6 +52,11 @@ def _fitted_model(data: Any, fit_metadata: dict[str, Any], mmphate_params: dict[
             f"{type(data).__name__} is not fitted; call .fit(hidden_states) first, or pass the "
             "hidden-state tensor and the MMPHATE parameters to MMPHATEWidget"
         )
+    if mmphate_params.get("n_components", 3) not in (2, 3):
+        raise ValueError(
+            f"MMPHATEWidget draws 2-D or 3-D embeddings; n_components={mmphate_params['n_components']!r} "
+            "must be 2 or 3 (fit MMPHATE directly for other dimensions)"
+        )
     # Imported here: the estimator pulls in the whole engine (phate, graphtools, scikit-learn).
     from .estimator import MMPHATE
 

@@ -122,6 +122,14 @@ def test_parameters_with_a_fitted_model_are_an_error(fitted, extra):
         MMPHATEWidget(fitted, **extra)
 
 
+def test_embedding_dimensions_other_than_2_or_3_fail_before_fitting(tensor, monkeypatch):
+    import mmphate_widget.estimator as estimator_module
+
+    monkeypatch.setattr(estimator_module.MMPHATE, "fit", lambda *a, **k: 1 / 0)
+    with pytest.raises(ValueError, match="n_components=4 must be 2 or 3"):
+        MMPHATEWidget(tensor, n_components=4)
+
+
 def test_unfitted_estimator_is_an_error():
     with pytest.raises(
         ValueError, match=r"MMPHATE is not fitted; call \.fit\(hidden_states\) first"
