@@ -49,6 +49,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 BUNDLE = REPO / "mmphate_widget" / "static" / "widget.js"
 HARNESS = BENCH / "widget_harness.html"
+FAKE_MODEL = BENCH.parent / "tests" / "browser" / "fake_model.js"
 RESULTS = BENCH / "out" / "widget_results.md"
 
 CHROMIUM = "/usr/bin/chromium"
@@ -68,14 +69,6 @@ FULL_SIZES = ("100k", "1M")  # all measurements; the others: mount only (scaling
 # Many units, all selected: the per-change cost of reading the selection (informational check of
 # a step that scales with the number of selected units rather than with points).
 WIDE_SIZES = {"1M/20k units": (5, 10, 20_000), "960k/80k units": (4, 3, 80_000)}
-
-# The traits of the wire contract (docs/how-it-works.md), as in tests/browser/conftest.py.
-CONTRACT_TRAITS = (
-    "_positions", "_dims", "_epoch_numbers", "_unit_clusters", "_n_clusters",
-    "_intrastep_entropy", "_interstep_entropy", "_node_label", "_class_names", "_unit_names",
-    "_metrics", "_metric_names", "color_by", "epoch_range", "step_range", "selected_clusters",
-    "cluster_mode", "selected_units", "point_size", "camera", "hovered_node",
-)  # fmt: skip
 
 ROTATION_FRAMES = 5
 ROTATION_DEGREES = 2.0
@@ -169,6 +162,8 @@ def write_state(widget: Any, folder: Path) -> dict[str, int]:
     folder.mkdir(parents=True, exist_ok=True)
     state = widget.get_state()
     spec: dict[str, Any] = {"json": {}, "binary": []}
+    from mmphate_widget.widget import CONTRACT_TRAITS
+
     for name in CONTRACT_TRAITS:
         value = state[name]
         if _is_binary(value):
@@ -411,6 +406,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="mmphate-bench-") as tmp:
         root = Path(tmp)
         shutil.copy(HARNESS, root / "index.html")
+        shutil.copy(FAKE_MODEL, root / "fake_model.js")
         shutil.copy(bundle, root / "widget.js")
 
         for label in sizes:

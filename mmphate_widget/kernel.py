@@ -56,13 +56,13 @@ def project_pca(rows: np.ndarray, n_pca: int | None) -> np.ndarray:
     return centred @ vectors[:, ::-1][:, :n_pca]
 
 
-def node_features(data: np.ndarray, n_pca: int | None = 100) -> np.ndarray:
+def node_features(data: np.ndarray, n_pca: int | None = 100, normalize: bool = True) -> np.ndarray:
     """Normalised (and, with more than ``n_pca`` samples, PCA-projected) node features.
 
     Returns an array of shape (n_slices, n_units, n_features), slice-major like the node order.
     """
     n_epochs, n_steps, n_units, n_samples = data.shape
-    rows = normalize_hidden_states(data).reshape(-1, n_samples)
+    rows = (normalize_hidden_states(data) if normalize else data).reshape(-1, n_samples)
     rows = project_pca(rows, n_pca)
     return rows.reshape(n_epochs * n_steps, n_units, -1)
 
@@ -250,10 +250,7 @@ def multislice_kernel(
             "Approximate interstep kernel: each slice keeps edges to its %d nearest slices of the "
             "same unit only (interstep_neighbors=%d).", interstep_neighbors, interstep_neighbors,
         )
-    if normalize:
-        features = node_features(data, n_pca)
-    else:
-        features = project_pca(data.reshape(-1, n_samples), n_pca).reshape(n_slices, n_units, -1)
+    features = node_features(data, n_pca, normalize)
 
     n_nodes = n_slices * n_units
     index_dtype = np.int32 if n_nodes < 2**31 else np.int64

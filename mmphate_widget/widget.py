@@ -19,7 +19,7 @@ import traitlets
 from . import colormaps, wire
 from . import traits as checks
 
-__all__ = ["BUILD_COMMAND", "MMPHATEWidget"]
+__all__ = ["BUILD_COMMAND", "CONTRACT_TRAITS", "MMPHATEWidget"]
 
 _log = logging.getLogger(__name__)
 
@@ -445,3 +445,8 @@ class MMPHATEWidget(anywidget.AnyWidget):
         return p3.Renderer(
             scene=scene, camera=camera, controls=[controls], width=width, height=height
         )
+
+
+# The synced traits of the wire contract (docs/how-it-works.md), sorted by name; the rest of
+# get_state() (_esm, layout, ...) is anywidget's business, not the front end's.
+CONTRACT_TRAITS: tuple[str, ...] = tuple(MMPHATEWidget.class_own_traits(sync=True))

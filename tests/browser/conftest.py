@@ -20,19 +20,12 @@ from typing import Any
 import numpy as np
 import pytest
 
+from mmphate_widget.widget import CONTRACT_TRAITS
+
 REPO = Path(__file__).resolve().parents[2]
 BUNDLE = REPO / "mmphate_widget" / "static" / "widget.js"
 HARNESS = Path(__file__).with_name("harness.html")
-
-# The traits of the wire contract (docs/how-it-works.md); the rest of get_state() (_esm, layout,
-# ...) is anywidget's business, not the front end's.
-CONTRACT_TRAITS = (
-    "_positions", "_dims", "_epoch_numbers", "_unit_clusters", "_n_clusters",
-    "_intrastep_entropy", "_interstep_entropy", "_node_label", "_class_names", "_unit_names",
-    "_metrics", "_metric_names", "color_by", "epoch_range", "step_range", "selected_clusters",
-    "cluster_mode", "selected_units", "point_size", "camera", "hovered_node",
-)  # fmt: skip
-
+FAKE_MODEL = Path(__file__).with_name("fake_model.js")
 
 @dataclass
 class Fixture:
@@ -114,6 +107,7 @@ def static_url(tmp_path_factory: pytest.TempPathFactory):
     """Base URL of a loopback server for the harness page and the bundle."""
     root = tmp_path_factory.mktemp("browser-harness")
     shutil.copy(HARNESS, root / "index.html")
+    shutil.copy(FAKE_MODEL, root / "fake_model.js")
     if BUNDLE.is_file():
         shutil.copy(BUNDLE, root / "widget.js")
     handler = functools.partial(_QuietHandler, directory=str(root))
