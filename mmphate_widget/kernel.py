@@ -22,7 +22,14 @@ import numpy as np
 from scipy import sparse
 from tqdm.auto import tqdm
 
-__all__ = ["normalize_hidden_states", "project_pca", "node_features", "multislice_kernel"]
+__all__ = [
+    "normalize_hidden_states",
+    "project_pca",
+    "node_features",
+    "multislice_kernel",
+    "unit_major_order",
+    "permute_nodes",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -95,8 +102,7 @@ def _intrastep_entries(
 
 def _squared_distances(block: np.ndarray, points: np.ndarray, sq_points: np.ndarray) -> np.ndarray:
     """Squared Euclidean distances of ``block`` rows to all ``points`` (BLAS Gram expansion)."""
-    d2 = block @ points.T
-    d2 *= -2.0
+    d2 = (-2.0 * block) @ points.T
     d2 += (block * block).sum(1)[:, None]
     d2 += sq_points[None, :]
     np.maximum(d2, 0.0, out=d2)
@@ -130,53 +136,108 @@ def _interstep_entries(
     features: np.ndarray,
     bandwidth: float,
     thresh: float,
-    n_neighbors: int | None,
     progress: Any,
     index_dtype: type = np.int64,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """COO entries of the interstep Gaussian kernel, one unit and one block of slices at a time."""
+    """COO entries of the exact interstep Gaussian kernel, one unit and one block of slices at a time.
+
+    Only the upper triangle (columns after the row) is computed and then mirrored: half the work,
+    and the kernel comes out exactly symmetric.
+    """
     n_slices, n_units, _ = features.shape
     # exp(-d2 / bw^2) >= thresh  <=>  d2 <= -bw^2 log(thresh)
     cutoff = np.finfo(float).max if thresh <= 0 else -bandwidth**2 * np.log(thresh)
-    sparsify = n_neighbors is not None and n_neighbors < n_slices - 1
     rows, cols, vals = [], [], []
     for u in range(n_units):
         points = features[:, u, :]
         sq = (points * points).sum(1)
         a_parts, b_parts, v_parts = [], [], []
         for start, stop in _row_blocks(n_slices, n_slices):
-            if sparsify:
-                local = np.arange(stop - start)
-                d2 = _squared_distances(points[start:stop], points, sq)
-                d2[local, local + start] = np.inf  # no self-edges in the interstep part
-                nearest = np.argpartition(d2, n_neighbors - 1, axis=1)[:, :n_neighbors]
-                in_knn = np.zeros(d2.shape, dtype=bool)
-                in_knn[local[:, None], nearest] = True
-                a, b = np.nonzero(in_knn & (d2 <= cutoff))
-                col0 = 0
-            else:
-                # Upper triangle only (columns after the row), mirrored below: half the work,
-                # and the kernel comes out exactly symmetric.
-                d2 = _squared_distances(points[start:stop], points[start:], sq[start:])
-                a, b = np.nonzero(d2 <= cutoff)
-                upper = b > a
-                a, b = a[upper], b[upper]
-                col0 = start
+            d2 = _squared_distances(points[start:stop], points[start:], sq[start:])
+            a, b = np.nonzero(d2 <= cutoff)
+            upper = b > a
+            a, b = a[upper], b[upper]
             a_parts.append((a + start).astype(np.int32))
-            b_parts.append((b + col0).astype(np.int32))
+            b_parts.append((b + start).astype(np.int32))
             v_parts.append(np.exp(d2[a, b] * (-1.0 / bandwidth**2)))
         a, b, v = np.concatenate(a_parts), np.concatenate(b_parts), np.concatenate(v_parts)
-        if sparsify:
-            # Union of the directed k-nearest-slice sets; the kernel is symmetric, so both
-            # directions carry the same value and the elementwise maximum is that value.
-            directed = sparse.csr_matrix((v, (a, b)), shape=(n_slices, n_slices))
-            union = directed.maximum(directed.T).tocoo()
-            a, b, v = union.row, union.col, union.data
-        else:
-            a, b, v = np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate([v, v])
-        rows.append(a.astype(index_dtype) * n_units + u)
-        cols.append(b.astype(index_dtype) * n_units + u)
-        vals.append(v)
+        rows.append(np.concatenate([a, b]).astype(index_dtype) * n_units + u)
+        cols.append(np.concatenate([b, a]).astype(index_dtype) * n_units + u)
+        vals.append(np.concatenate([v, v]))
+        progress.update(1)
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+
+
+def _nearest_slices(
+    features: np.ndarray, knn: int, n_neighbors: int, progress: Any
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """One distance pass per unit for the k-nearest-slices kernel.
+
+    Returns the interstep bandwidth (as :func:`_interstep_bandwidth` computes it), and for every
+    unit and slice its ``n_neighbors`` nearest other slices: indices and squared distances, both
+    of shape (n_units, n_slices, n_neighbors).
+    """
+    n_slices, n_units, _ = features.shape
+    # One argpartition of each distance row finds the `reach` + 1 nearest slices (self included,
+    # at distance 0); the knn-th nearest other slice and the n_neighbors nearest are among them.
+    reach = max(knn, n_neighbors)
+    medians = np.empty(n_units)
+    neighbors = np.empty((n_units, n_slices, n_neighbors), dtype=np.int32)
+    sq_dists = np.empty((n_units, n_slices, n_neighbors))
+    for u in range(n_units):
+        points = features[:, u, :]
+        sq = (points * points).sum(1)
+        kth_d2 = np.empty(n_slices)
+        for start, stop in _row_blocks(n_slices, n_slices):
+            local = np.arange(stop - start)
+            d2 = _squared_distances(points[start:stop], points, sq)
+            d2[local, local + start] = 0.0
+            order = np.argpartition(d2, reach, axis=1)[:, : reach + 1]
+            near_d2 = np.take_along_axis(d2, order, axis=1)
+            kth_d2[start:stop] = np.partition(near_d2, knn, axis=1)[:, knn]
+            if reach > n_neighbors:
+                closest = np.argpartition(near_d2, n_neighbors, axis=1)[:, : n_neighbors + 1]
+                order = np.take_along_axis(order, closest, axis=1)
+                near_d2 = np.take_along_axis(near_d2, closest, axis=1)
+            # Drop self. A row whose self fell out (more exact duplicates than n_neighbors)
+            # drops its farthest candidate instead.
+            drop = order == (local + start)[:, None]
+            lost = ~drop.any(axis=1)
+            drop[lost, np.argmax(near_d2[lost], axis=1)] = True
+            keep = ~drop
+            neighbors[u, start:stop] = order[keep].reshape(-1, n_neighbors)
+            sq_dists[u, start:stop] = near_d2[keep].reshape(-1, n_neighbors)
+        medians[u] = np.median(np.sqrt(kth_d2))
+        progress.update(1)
+    return float(np.mean(np.maximum(medians, _EPS))), neighbors, sq_dists
+
+
+def _nearest_slice_entries(
+    neighbors: np.ndarray,
+    sq_dists: np.ndarray,
+    bandwidth: float,
+    thresh: float,
+    progress: Any,
+    index_dtype: type = np.int64,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """COO entries of the k-nearest-slices interstep kernel (union of both directions)."""
+    n_units, n_slices, n_neighbors = neighbors.shape
+    cutoff = np.finfo(float).max if thresh <= 0 else -bandwidth**2 * np.log(thresh)
+    source = np.repeat(np.arange(n_slices, dtype=np.int32), n_neighbors)
+    rows, cols, vals = [], [], []
+    for u in range(n_units):
+        d2 = sq_dists[u].ravel()
+        kept = d2 <= cutoff
+        directed = sparse.csr_matrix(
+            (np.exp(d2[kept] * (-1.0 / bandwidth**2)), (source[kept], neighbors[u].ravel()[kept])),
+            shape=(n_slices, n_slices),
+        )
+        # The kernel is symmetric, so both directions carry the same value and the elementwise
+        # maximum is that value.
+        union = directed.maximum(directed.T).tocoo()
+        rows.append(union.row.astype(index_dtype) * n_units + u)
+        cols.append(union.col.astype(index_dtype) * n_units + u)
+        vals.append(union.data)
         progress.update(1)
     return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
 
@@ -257,10 +318,17 @@ def multislice_kernel(
     with tqdm(total=2 * n_units + 1, desc="multislice kernel", disable=not verbose, leave=False) as bar:
         intra = _intrastep_entries(features, intrastep_knn, decay, thresh, index_dtype)
         bar.update(1)
-        bandwidth = _interstep_bandwidth(features, interstep_knn, bar)
-        inter = _interstep_entries(
-            features, bandwidth, interstep_thresh, interstep_neighbors, bar, index_dtype
-        )
+        if interstep_neighbors is not None and interstep_neighbors < n_slices - 1:
+            bandwidth, neighbors, sq_dists = _nearest_slices(
+                features, interstep_knn, interstep_neighbors, bar
+            )
+            inter = _nearest_slice_entries(
+                neighbors, sq_dists, bandwidth, interstep_thresh, bar, index_dtype
+            )
+            del neighbors, sq_dists
+        else:
+            bandwidth = _interstep_bandwidth(features, interstep_knn, bar)
+            inter = _interstep_entries(features, bandwidth, interstep_thresh, bar, index_dtype)
     rows = np.concatenate([intra[0], inter[0]])
     cols = np.concatenate([intra[1], inter[1]])
     vals = np.concatenate([intra[2], inter[2]])
@@ -270,3 +338,27 @@ def multislice_kernel(
     del rows, cols, vals
     kernel.sort_indices()
     return kernel
+
+
+def unit_major_order(n_slices: int, n_units: int) -> np.ndarray:
+    """Node indices listed unit by unit: position ``u * n_slices + slice`` holds node ``slice * n_units + u``.
+
+    In this order each unit's interstep edges form one contiguous diagonal block of the kernel,
+    which keeps sparse products with the kernel cache-friendly.
+    """
+    return np.arange(n_slices * n_units).reshape(n_slices, n_units).T.ravel()
+
+
+def permute_nodes(kernel: sparse.csr_matrix, order: np.ndarray) -> sparse.csr_matrix:
+    """``kernel[order][:, order]`` for a square CSR matrix, with a single copy of the entries."""
+    order = np.asarray(order)
+    n_nodes = kernel.shape[0]
+    if kernel.shape != (n_nodes, n_nodes) or order.shape != (n_nodes,):
+        raise ValueError(f"order of shape {order.shape} does not match a kernel of shape {kernel.shape}.")
+    inverse = np.empty_like(order)
+    inverse[order] = np.arange(n_nodes, dtype=order.dtype)
+    permuted = sparse.csr_matrix(kernel)[order]
+    permuted.indices = inverse[permuted.indices].astype(permuted.indices.dtype, copy=False)
+    permuted.has_sorted_indices = False
+    permuted.sort_indices()
+    return permuted

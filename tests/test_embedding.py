@@ -6,7 +6,7 @@ import numpy as np
 import phate
 import phate.vne
 
-from mmphate_widget.embedding import phate_embedding, select_t, von_neumann_entropy
+from mmphate_widget.embedding import phate_embedding, select_t, singular_values, von_neumann_entropy
 from mmphate_widget.kernel import multislice_kernel
 from mmphate_widget.synthetic import simulate_rnn_training
 
@@ -17,6 +17,25 @@ def test_von_neumann_entropy_matches_phate():
     P /= P.sum(1, keepdims=True)
     np.testing.assert_allclose(von_neumann_entropy(P, 30),
                                phate.vne.compute_von_neumann_entropy(P, t_max=30), rtol=1e-10)
+
+
+def test_singular_values_of_a_landmark_operator_match_svdvals():
+    import graphtools
+    import scipy.linalg
+
+    X, _ = simulate_rnn_training(8, 20, 10, 12, random_state=1)
+    K = multislice_kernel(X, interstep_knn=5)
+    graph = graphtools.Graph(K, precomputed="affinity", n_landmark=300, random_state=0, verbose=False)
+    P = graph.landmark_op
+    reference = scipy.linalg.svdvals(P)
+    ours = singular_values(P)
+    assert np.all(np.diff(ours) <= 0)
+    np.testing.assert_allclose(ours, reference, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(von_neumann_entropy(P), phate.vne.compute_von_neumann_entropy(P),
+                               rtol=0, atol=1e-9)
+    with np.errstate(all="ignore"):
+        phate_t = phate.vne.find_knee_point(phate.vne.compute_von_neumann_entropy(P), np.arange(100))
+    assert select_t(P) == phate_t
 
 
 def test_auto_t_equals_phate_auto_t():

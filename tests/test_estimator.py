@@ -141,3 +141,27 @@ def test_dense_kernel_hint(caplog):
         estimator_module._hint_dense_kernel(dense, 50)
         estimator_module._hint_dense_kernel(sparse.csr_matrix(np.ones((100, 300))), None)
     assert caplog.text == ""
+
+
+def test_landmark_path_hands_phate_unit_major_nodes_and_restores_the_order(monkeypatch):
+    X, _ = simulate_rnn_training(3, 10, 6, 12, random_state=2)
+    E, T, U, _ = X.shape
+    seen = {}
+    real_phate = estimator_module.phate_embedding
+
+    def recording_phate(kernel, **kwargs):
+        seen["kernel"] = kernel.copy()
+        result = real_phate(kernel, **kwargs)
+        # tag each row with its node's degree in the kernel phate was given
+        degree = np.asarray(kernel.sum(axis=1)).ravel()
+        return type(result)(embedding=np.column_stack([degree, result.embedding[:, 1:]]), t=result.t)
+
+    monkeypatch.setattr(estimator_module, "phate_embedding", recording_phate)
+    model = MMPHATE(n_landmark=50, interstep_knn=5, verbose=False).fit(X)
+    spec_kernel = estimator_module.multislice_kernel(X, interstep_knn=5)
+    # phate saw the nodes unit by unit ...
+    order = estimator_module.unit_major_order(E * T, U)
+    assert abs(seen["kernel"] - spec_kernel[order][:, order]).max() == 0
+    # ... and everything returned is back in the spec's epoch-major order
+    assert abs(model.kernel_ - spec_kernel).max() == 0
+    np.testing.assert_allclose(model.embedding_[:, 0], np.asarray(spec_kernel.sum(axis=1)).ravel())

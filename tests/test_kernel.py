@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from mmphate_widget.kernel import multislice_kernel, node_features, normalize_hidden_states, project_pca
+from mmphate_widget.kernel import (
+    multislice_kernel,
+    node_features,
+    normalize_hidden_states,
+    permute_nodes,
+    project_pca,
+    unit_major_order,
+)
 
 from tensors import smooth_tensor, two_phase_tensor
 
@@ -125,6 +132,45 @@ def test_interstep_neighbors_is_a_logged_sparser_subset(caplog):
     assert per_node.min() >= 4
 
 
+def _interstep_block(kernel, unit, n_units):
+    """Dense (slices x slices) interstep block of one unit, diagonal zeroed."""
+    block = kernel[unit::n_units, unit::n_units].toarray()
+    np.fill_diagonal(block, 0.0)
+    return block
+
+
+@pytest.mark.parametrize("k", [1, 3, 7, 30])
+def test_interstep_neighbors_keeps_exactly_the_union_of_nearest_slices(k):
+    X = smooth_tensor((5, 8, 4, 12), seed=11)
+    U = X.shape[2]
+    exact = multislice_kernel(X, interstep_thresh=0, interstep_knn=5)
+    approx = multislice_kernel(X, interstep_thresh=0, interstep_knn=5, interstep_neighbors=k)
+    for u in range(U):
+        full = _interstep_block(exact, u, U)
+        kept = _interstep_block(approx, u, U) != 0
+        # directed k nearest = the k largest affinities of each row (distinct distances here)
+        nearest = np.zeros_like(kept)
+        top = np.argsort(-full, axis=1)[:, :k]
+        np.put_along_axis(nearest, top, True, axis=1)
+        np.testing.assert_array_equal(kept, nearest | nearest.T)
+
+
+def test_interstep_neighbors_with_duplicate_slices():
+    # a unit frozen in one state: every slice of it is an exact duplicate of every other
+    X = smooth_tensor((4, 10, 4, 12), seed=12)
+    X[:, :, 1, :] = X[0, 0, 1, :]
+    U, k = X.shape[2], 5
+    approx = multislice_kernel(X, interstep_knn=5, interstep_neighbors=k)
+    exact = multislice_kernel(X, interstep_knn=5)
+    assert abs(approx - approx.T).max() == 0
+    np.testing.assert_array_equal(approx.diagonal(), 1.0)  # no interstep self-edges
+    block = _interstep_block(approx, 1, U)
+    out_degree = (block != 0).sum(axis=1)
+    assert out_degree.min() >= k  # ties broken arbitrarily, but never fewer than k
+    np.testing.assert_allclose(block[block != 0], 1.0)  # duplicates: distance 0, affinity 1
+    assert abs(approx - exact.multiply(approx != 0)).max() <= 1e-12
+
+
 @pytest.mark.parametrize(
     "kwargs, message",
     [
@@ -137,3 +183,24 @@ def test_kernel_rejects_bad_parameters(kwargs, message):
     X = smooth_tensor((3, 4, 5, 10), seed=0)
     with pytest.raises(ValueError, match=message):
         multislice_kernel(X, **kwargs)
+
+
+def test_unit_major_order_lists_each_unit_across_slices():
+    order = unit_major_order(n_slices=4, n_units=3)
+    np.testing.assert_array_equal(order[:4], [0, 3, 6, 9])  # unit 0 in slices 0..3
+    np.testing.assert_array_equal(np.sort(order), np.arange(12))
+
+
+def test_permute_nodes_is_a_symmetric_permutation():
+    X = smooth_tensor((3, 5, 4, 10), seed=13)
+    K = multislice_kernel(X, interstep_knn=5)
+    order = unit_major_order(15, 4)
+    P = permute_nodes(K, order)
+    assert P.has_sorted_indices
+    np.testing.assert_array_equal(P.toarray(), K.toarray()[np.ix_(order, order)])
+    # unit-major: every interstep edge lies in its unit's diagonal block
+    coo = P.tocoo()
+    assert np.all((coo.row // 15 == coo.col // 15) | (coo.row % 15 == coo.col % 15))
+    np.testing.assert_array_equal(permute_nodes(P, np.argsort(order)).toarray(), K.toarray())
+    with pytest.raises(ValueError, match="order"):
+        permute_nodes(K, order[:-1])
