@@ -9,6 +9,7 @@ process from the saved embeddings, so it never counts towards a run's time or me
     python bench/engine_bench.py                    # everything (~20 min on 2 cores, the reference ~4 of it)
     python bench/engine_bench.py --update-results   # ... and rewrite the engine table in RESULTS.md
     python bench/engine_bench.py --quick            # our engine only, small sizes
+    python bench/engine_bench.py --only "HAR size" --update-results   # re-measure some rows, keep the rest
 
 Results: ``bench/out/engine_results.json`` and ``bench/out/engine_results.md``; with
 ``--update-results`` the generated part of ``bench/RESULTS.md`` (between the ``engine:begin`` and
@@ -94,7 +95,7 @@ def run(label: str, shape: tuple[int, ...], impl: str, options: dict, timeout: f
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     line = next((l for l in proc.stdout.splitlines() if l.startswith("RESULT ")), None)
     result = {"label": label, "impl": impl, "options": options, "shape": list(shape),
-              "config": describe(impl, options)}
+              "config": describe(impl, options), "measured": _now()}
     if proc.returncode != 0 or line is None:
         result["error"] = proc.stderr[-2000:]
         print("   failed:", result["error"][-500:], flush=True)
@@ -179,16 +180,21 @@ def memory_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def report(rows: list[dict], started: str) -> str:
+def _now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def report(rows: list[dict]) -> str:
     import graphtools
     import phate
     import scipy
     import sklearn
 
+    stamps = [r.get("measured", "") for r in rows]
     versions = (f"Python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
                 f"scikit-learn {sklearn.__version__}, phate {phate.__version__}, graphtools {graphtools.__version__}")
     return "\n\n".join([
-        f"Generated {started} by `python bench/engine_bench.py` on {platform.machine()} with "
+        f"Measured {' to '.join(sorted({min(stamps), max(stamps)}))} by `python bench/engine_bench.py` on {platform.machine()} with "
         f"{_cores()} cores; {versions}.",
         runs_table(rows),
         "### Against the targets of issue 2\n\n" + targets_table(rows),
@@ -207,13 +213,26 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="our engine only, small sizes")
     parser.add_argument("--update-results", action="store_true", help="rewrite the engine part of RESULTS.md")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per run")
+    parser.add_argument("--only", nargs="+", metavar="LABEL",
+                        help="re-measure only the rows with these labels; keep the others from the last run")
     args = parser.parse_args()
-    started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    rows = [run(label, shape, impl, options, args.timeout)
-            for label, shape, impl, options in (QUICK if args.quick else FULL)]
+    plan = QUICK if args.quick else FULL
+    saved = OUT / "engine_results.json"
+    previous = {}
+    if args.only:
+        if not saved.exists():
+            parser.error(f"--only needs the results of an earlier full run in {saved}")
+        previous = {(r["label"], r["config"], tuple(r["shape"])): r for r in json.loads(saved.read_text())}
+    rows = []
+    for label, shape, impl, options in plan:
+        key = (label, describe(impl, options), tuple(shape))
+        if args.only and label not in args.only and key in previous:
+            rows.append(previous[key])
+        else:
+            rows.append(run(label, shape, impl, options, args.timeout))
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "engine_results.json").write_text(json.dumps(rows, indent=1))
-    text = report(rows, started)
+    saved.write_text(json.dumps(rows, indent=1))
+    text = report(rows)
     (OUT / "engine_results.md").write_text(text + "\n")
     print("\n" + text)
     if args.update_results:

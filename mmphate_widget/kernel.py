@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
+from scipy.spatial import cKDTree
 from tqdm.auto import tqdm
 
 __all__ = [
@@ -36,6 +37,8 @@ logger = logging.getLogger(__name__)
 _EPS = np.finfo(float).eps
 # Elements of float64 scratch space a block may use (~64 MB).
 _BLOCK_ELEMENTS = 8_000_000
+# Up to this many features, nearest slices come from a k-d tree instead of brute force.
+_TREE_MAX_FEATURES = 8
 
 
 def normalize_hidden_states(data: np.ndarray) -> np.ndarray:
@@ -168,32 +171,47 @@ def _interstep_entries(
     return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
 
 
+def _nearest_candidates(points: np.ndarray, reach: int):
+    """The ``reach + 1`` nearest slices of every slice of one unit, self included (distance 0).
+
+    Yields ``(start, stop, order, sq_dist)`` for blocks of rows, ``order`` and ``sq_dist`` of shape
+    (stop - start, reach + 1), in no particular order within a row. Low-dimensional features use a
+    k-d tree (exact, and ~3x faster than brute force with up to ~8 features); otherwise blocks of
+    the full distance matrix are partitioned.
+    """
+    n_slices, n_features = points.shape
+    if n_features <= _TREE_MAX_FEATURES:
+        dist, order = cKDTree(points).query(points, k=reach + 1)
+        yield 0, n_slices, order, dist * dist
+        return
+    sq = (points * points).sum(1)
+    for start, stop in _row_blocks(n_slices, n_slices):
+        local = np.arange(stop - start)
+        d2 = _squared_distances(points[start:stop], points, sq)
+        d2[local, local + start] = 0.0
+        order = np.argpartition(d2, reach, axis=1)[:, : reach + 1]
+        yield start, stop, order, np.take_along_axis(d2, order, axis=1)
+
+
 def _nearest_slices(
     features: np.ndarray, knn: int, n_neighbors: int, progress: Any
 ) -> tuple[float, np.ndarray, np.ndarray]:
-    """One distance pass per unit for the k-nearest-slices kernel.
+    """One nearest-neighbour pass per unit for the k-nearest-slices kernel.
 
     Returns the interstep bandwidth (as :func:`_interstep_bandwidth` computes it), and for every
     unit and slice its ``n_neighbors`` nearest other slices: indices and squared distances, both
     of shape (n_units, n_slices, n_neighbors).
     """
     n_slices, n_units, _ = features.shape
-    # One argpartition of each distance row finds the `reach` + 1 nearest slices (self included,
-    # at distance 0); the knn-th nearest other slice and the n_neighbors nearest are among them.
+    # The `reach` + 1 nearest slices (self included) hold both the knn-th nearest other slice
+    # (for the bandwidth) and the n_neighbors nearest.
     reach = max(knn, n_neighbors)
     medians = np.empty(n_units)
     neighbors = np.empty((n_units, n_slices, n_neighbors), dtype=np.int32)
     sq_dists = np.empty((n_units, n_slices, n_neighbors))
     for u in range(n_units):
-        points = features[:, u, :]
-        sq = (points * points).sum(1)
         kth_d2 = np.empty(n_slices)
-        for start, stop in _row_blocks(n_slices, n_slices):
-            local = np.arange(stop - start)
-            d2 = _squared_distances(points[start:stop], points, sq)
-            d2[local, local + start] = 0.0
-            order = np.argpartition(d2, reach, axis=1)[:, : reach + 1]
-            near_d2 = np.take_along_axis(d2, order, axis=1)
+        for start, stop, order, near_d2 in _nearest_candidates(np.ascontiguousarray(features[:, u, :]), reach):
             kth_d2[start:stop] = np.partition(near_d2, knn, axis=1)[:, knn]
             if reach > n_neighbors:
                 closest = np.argpartition(near_d2, n_neighbors, axis=1)[:, : n_neighbors + 1]
@@ -201,7 +219,7 @@ def _nearest_slices(
                 near_d2 = np.take_along_axis(near_d2, closest, axis=1)
             # Drop self. A row whose self fell out (more exact duplicates than n_neighbors)
             # drops its farthest candidate instead.
-            drop = order == (local + start)[:, None]
+            drop = order == np.arange(start, stop)[:, None]
             lost = ~drop.any(axis=1)
             drop[lost, np.argmax(near_d2[lost], axis=1)] = True
             keep = ~drop

@@ -139,9 +139,11 @@ def _interstep_block(kernel, unit, n_units):
     return block
 
 
+# 6 samples: nearest slices from a k-d tree; 12: brute force (more than _TREE_MAX_FEATURES)
+@pytest.mark.parametrize("samples", [6, 12])
 @pytest.mark.parametrize("k", [1, 3, 7, 30])
-def test_interstep_neighbors_keeps_exactly_the_union_of_nearest_slices(k):
-    X = smooth_tensor((5, 8, 4, 12), seed=11)
+def test_interstep_neighbors_keeps_exactly_the_union_of_nearest_slices(k, samples):
+    X = smooth_tensor((5, 8, 4, samples), seed=11)
     U = X.shape[2]
     exact = multislice_kernel(X, interstep_thresh=0, interstep_knn=5)
     approx = multislice_kernel(X, interstep_thresh=0, interstep_knn=5, interstep_neighbors=k)
@@ -155,9 +157,10 @@ def test_interstep_neighbors_keeps_exactly_the_union_of_nearest_slices(k):
         np.testing.assert_array_equal(kept, nearest | nearest.T)
 
 
-def test_interstep_neighbors_with_duplicate_slices():
+@pytest.mark.parametrize("samples", [6, 12])
+def test_interstep_neighbors_with_duplicate_slices(samples):
     # a unit frozen in one state: every slice of it is an exact duplicate of every other
-    X = smooth_tensor((4, 10, 4, 12), seed=12)
+    X = smooth_tensor((4, 10, 4, samples), seed=12)
     X[:, :, 1, :] = X[0, 0, 1, :]
     U, k = X.shape[2], 5
     approx = multislice_kernel(X, interstep_knn=5, interstep_neighbors=k)
@@ -168,7 +171,9 @@ def test_interstep_neighbors_with_duplicate_slices():
     out_degree = (block != 0).sum(axis=1)
     assert out_degree.min() >= k  # ties broken arbitrarily, but never fewer than k
     np.testing.assert_allclose(block[block != 0], 1.0)  # duplicates: distance 0, affinity 1
-    assert abs(approx - exact.multiply(approx != 0)).max() <= 1e-12
+    # The k-d tree puts duplicates exactly 0 apart, the exact path's Gram expansion ~1e-8 apart,
+    # which moves the shared bandwidth (and so every entry) by about that much.
+    assert abs(approx - exact.multiply(approx != 0)).max() <= 1e-7
 
 
 @pytest.mark.parametrize(
