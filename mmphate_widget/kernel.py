@@ -135,6 +135,11 @@ def _interstep_bandwidth(features: np.ndarray, knn: int, progress: Any) -> float
     return float(np.mean(np.maximum(medians, _EPS)))
 
 
+def _squared_cutoff(bandwidth: float, thresh: float) -> float:
+    """The squared distance below which the interstep affinity exp(-d2 / bw^2) is >= thresh."""
+    return np.finfo(float).max if thresh <= 0 else -bandwidth**2 * np.log(thresh)
+
+
 def _interstep_entries(
     features: np.ndarray,
     bandwidth: float,
@@ -148,8 +153,7 @@ def _interstep_entries(
     and the kernel comes out exactly symmetric.
     """
     n_slices, n_units, _ = features.shape
-    # exp(-d2 / bw^2) >= thresh  <=>  d2 <= -bw^2 log(thresh)
-    cutoff = np.finfo(float).max if thresh <= 0 else -bandwidth**2 * np.log(thresh)
+    cutoff = _squared_cutoff(bandwidth, thresh)
     rows, cols, vals = [], [], []
     for u in range(n_units):
         points = features[:, u, :]
@@ -240,7 +244,7 @@ def _nearest_slice_entries(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """COO entries of the k-nearest-slices interstep kernel (union of both directions)."""
     n_units, n_slices, n_neighbors = neighbors.shape
-    cutoff = np.finfo(float).max if thresh <= 0 else -bandwidth**2 * np.log(thresh)
+    cutoff = _squared_cutoff(bandwidth, thresh)
     source = np.repeat(np.arange(n_slices, dtype=np.int32), n_neighbors)
     rows, cols, vals = [], [], []
     for u in range(n_units):
