@@ -377,10 +377,10 @@ def permute_nodes(kernel: sparse.csr_matrix, order: np.ndarray) -> sparse.csr_ma
     n_nodes = kernel.shape[0]
     if kernel.shape != (n_nodes, n_nodes) or order.shape != (n_nodes,):
         raise ValueError(f"order of shape {order.shape} does not match a kernel of shape {kernel.shape}.")
-    inverse = np.empty_like(order)
-    inverse[order] = np.arange(n_nodes, dtype=order.dtype)
     permuted = sparse.csr_matrix(kernel)[order]
-    permuted.indices = inverse[permuted.indices].astype(permuted.indices.dtype, copy=False)
+    inverse = np.empty(n_nodes, dtype=permuted.indices.dtype)
+    inverse[order] = np.arange(n_nodes, dtype=inverse.dtype)
+    permuted.indices = inverse[permuted.indices]
     permuted.has_sorted_indices = False
     permuted.sort_indices()
     return permuted
