@@ -96,7 +96,7 @@ def phate_embedding(
     random_state : int or None, default 0
     n_jobs : int, default 1
     verbose : bool, default False
-        Let phate and graphtools print their own progress.
+        Let phate and graphtools print their own progress and warnings; otherwise only errors.
 
     Returns
     -------
@@ -105,6 +105,10 @@ def phate_embedding(
     n_nodes = kernel.shape[0]
     landmarks = n_landmark if n_landmark is not None and n_landmark < n_nodes else None
     quiet = contextlib.nullcontext() if verbose else contextlib.redirect_stdout(io.StringIO())
+    # phate and graphtools log through tasklogger, whose handler keeps the stdout it first saw, so
+    # redirecting stdout does not silence it. Level -1 keeps only errors: without it phate prints
+    # warnings such as its SGD-MDS convergence heuristic on most quiet fits.
+    log_level: int | bool = verbose if verbose else -1
     with quiet:
         graph = graphtools.Graph(
             kernel,
@@ -113,7 +117,7 @@ def phate_embedding(
             n_svd=n_svd,
             n_jobs=n_jobs,
             random_state=random_state,
-            verbose=verbose,
+            verbose=log_level,
         )
         operator = phate.PHATE(
             n_components=n_components,
@@ -123,7 +127,7 @@ def phate_embedding(
             mds_solver=mds_solver,
             n_jobs=n_jobs,
             random_state=random_state,
-            verbose=verbose,
+            verbose=log_level,
         )
         operator.fit(graph)
         if t == "auto":

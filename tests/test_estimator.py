@@ -165,3 +165,26 @@ def test_landmark_path_hands_phate_unit_major_nodes_and_restores_the_order(monke
     # ... and everything returned is back in the spec's epoch-major order
     assert abs(model.kernel_ - spec_kernel).max() == 0
     np.testing.assert_allclose(model.embedding_[:, 0], np.asarray(spec_kernel.sum(axis=1)).ravel())
+
+
+def test_quiet_fit_prints_nothing_even_from_phate():
+    import io
+    import logging
+
+    import tasklogger
+
+    # phate logs through tasklogger's "graphtools" logger, whose handler holds the stdout it first
+    # saw (pytest's capture can't see it); point that handler at a buffer instead
+    tasklogger.get_tasklogger("graphtools").set_level(1)
+    handler = logging.getLogger("graphtools").handlers[0]
+    buffer = io.StringIO()
+    previous = handler.setStream(buffer)
+    try:
+        # 31 x 20 x 20 with 1000 landmarks: phate's SGD-MDS convergence heuristic fires here
+        X, _ = simulate_rnn_training(31, 20, 20, 12, random_state=0)
+        MMPHATE(n_landmark=1000, verbose=False).fit(X)
+        assert buffer.getvalue() == ""
+        MMPHATE(n_landmark=1000, verbose=2).fit(X)  # phate's own log when asked for
+        assert "landmark operator" in buffer.getvalue()
+    finally:
+        handler.setStream(previous)
