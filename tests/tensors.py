@@ -20,3 +20,16 @@ def two_phase_tensor(shape, seed=0, noise=0.3):
     base = rng.normal(size=(U, S))
     sign = np.where(np.arange(T) < T // 2, 1.0, -1.0)
     return sign[None, :, None, None] * base[None, None] + noise * rng.normal(size=shape)
+
+
+def converging_tensor(shape, seed=0, converged_from=0.5, jitter=1e-7):
+    """Every unit settles on one state: from ``converged_from`` of the epochs on, its slices differ
+    only by ``jitter`` (converged late epochs, saturated units). ``converged_from=0`` makes every
+    slice of a unit a near-duplicate of every other."""
+    rng = np.random.default_rng(seed)
+    E, T, U, S = shape
+    X = rng.normal(size=shape)
+    settled = rng.normal(size=(U, S))
+    late = np.arange(E) >= int(round(converged_from * E))
+    X[late] = settled[None, None] + jitter * rng.normal(size=(int(late.sum()), T, U, S))
+    return X

@@ -18,7 +18,7 @@ from mmphate_widget.kernel import (
     unit_major_order,
 )
 
-from tensors import smooth_tensor, two_phase_tensor
+from tensors import converging_tensor, smooth_tensor, two_phase_tensor
 
 
 def reference_kernel(X: np.ndarray, **kwargs) -> sparse.csr_matrix:
@@ -41,6 +41,27 @@ def test_kernel_equals_reference_when_nothing_is_dropped(shape):
     assert ours.shape == ref.shape
     assert abs(ours - ref).max() <= 1e-10
     assert ours.nnz == ref.nnz
+
+
+@pytest.mark.reference
+@pytest.mark.parametrize("converged_from", [0.0, 0.3, 0.8])
+@pytest.mark.parametrize("samples", [8, 120])  # 8: k-d tree; 120 features (no PCA): Gram screen
+def test_near_duplicate_slices_equal_reference(converged_from, samples):
+    """Slices 1e-7 apart: the Gram expansion alone is off by up to 1e-2 here; exact differences are not."""
+    X = converging_tensor((6, 5, 4, samples), seed=samples, converged_from=converged_from)
+    ours = multislice_kernel(X, interstep_knn=5, interstep_thresh=0, n_pca=None)
+    ref = reference_kernel(X, interslice_knn=5, n_pca=None)
+    assert abs(ours - ref).max() <= 1e-10
+    assert ours.nnz == ref.nnz
+
+
+@pytest.mark.reference
+def test_near_duplicate_slices_keep_exact_entries_at_the_default_cut():
+    X = converging_tensor((6, 5, 4, 50), seed=2, converged_from=0.3)
+    ours = multislice_kernel(X, interstep_knn=5)
+    ref = reference_kernel(X, interslice_knn=5)
+    assert abs(ours - ref.multiply(ours != 0)).max() <= 1e-10
+    assert abs(ref - ours).max() < 1e-4
 
 
 @pytest.mark.reference
@@ -117,7 +138,7 @@ def test_constant_unit_is_centred_not_divided():
 def test_interstep_neighbors_is_a_logged_sparser_subset(caplog):
     X = smooth_tensor((6, 10, 5, 12), seed=5)
     exact = multislice_kernel(X, interstep_thresh=0)
-    with caplog.at_level(logging.WARNING, logger="mmphate_widget.kernel"):
+    with caplog.at_level(logging.INFO, logger="mmphate_widget.kernel"):
         approx = multislice_kernel(X, interstep_thresh=0, interstep_neighbors=4)
     assert "interstep_neighbors=4" in caplog.text
     assert approx.nnz < exact.nnz
@@ -139,14 +160,15 @@ def _interstep_block(kernel, unit, n_units):
     return block
 
 
-# 6 samples: nearest slices from a k-d tree; 12: brute force (more than _TREE_MAX_FEATURES)
-@pytest.mark.parametrize("samples", [6, 12])
+# 6 samples: nearest slices from a k-d tree; 120 without PCA: brute force (more than
+# _TREE_MAX_FEATURES features)
+@pytest.mark.parametrize("samples", [6, 120])
 @pytest.mark.parametrize("k", [1, 3, 7, 30])
 def test_interstep_neighbors_keeps_exactly_the_union_of_nearest_slices(k, samples):
     X = smooth_tensor((5, 8, 4, samples), seed=11)
     U = X.shape[2]
-    exact = multislice_kernel(X, interstep_thresh=0, interstep_knn=5)
-    approx = multislice_kernel(X, interstep_thresh=0, interstep_knn=5, interstep_neighbors=k)
+    exact = multislice_kernel(X, interstep_thresh=0, interstep_knn=5, n_pca=None)
+    approx = multislice_kernel(X, interstep_thresh=0, interstep_knn=5, interstep_neighbors=k, n_pca=None)
     for u in range(U):
         full = _interstep_block(exact, u, U)
         kept = _interstep_block(approx, u, U) != 0
@@ -157,23 +179,22 @@ def test_interstep_neighbors_keeps_exactly_the_union_of_nearest_slices(k, sample
         np.testing.assert_array_equal(kept, nearest | nearest.T)
 
 
-@pytest.mark.parametrize("samples", [6, 12])
+@pytest.mark.parametrize("samples", [6, 120])
 def test_interstep_neighbors_with_duplicate_slices(samples):
     # a unit frozen in one state: every slice of it is an exact duplicate of every other
     X = smooth_tensor((4, 10, 4, samples), seed=12)
     X[:, :, 1, :] = X[0, 0, 1, :]
     U, k = X.shape[2], 5
-    approx = multislice_kernel(X, interstep_knn=5, interstep_neighbors=k)
-    exact = multislice_kernel(X, interstep_knn=5)
+    approx = multislice_kernel(X, interstep_knn=5, interstep_neighbors=k, n_pca=None)
+    exact = multislice_kernel(X, interstep_knn=5, n_pca=None)
     assert abs(approx - approx.T).max() == 0
     np.testing.assert_array_equal(approx.diagonal(), 1.0)  # no interstep self-edges
     block = _interstep_block(approx, 1, U)
     out_degree = (block != 0).sum(axis=1)
     assert out_degree.min() >= k  # ties broken arbitrarily, but never fewer than k
     np.testing.assert_allclose(block[block != 0], 1.0)  # duplicates: distance 0, affinity 1
-    # The k-d tree puts duplicates exactly 0 apart, the exact path's Gram expansion ~1e-8 apart,
-    # which moves the shared bandwidth (and so every entry) by about that much.
-    assert abs(approx - exact.multiply(approx != 0)).max() <= 1e-7
+    # Both paths take duplicates' distances from exact differences: exactly 0 apart.
+    assert abs(approx - exact.multiply(approx != 0)).max() <= 1e-12
 
 
 @pytest.mark.parametrize(
@@ -209,3 +230,59 @@ def test_permute_nodes_is_a_symmetric_permutation():
     np.testing.assert_array_equal(permute_nodes(P, np.argsort(order)).toarray(), K.toarray())
     with pytest.raises(ValueError, match="order"):
         permute_nodes(K, order[:-1])
+
+
+def _logged_cut_percent(text: str) -> float:
+    import re
+
+    return float(re.search(r"removed at most ([\d.e+-]+)% of any row's interstep mass", text).group(1))
+
+
+def test_largest_interstep_mass_cut_is_logged(caplog):
+    X = two_phase_tensor((4, 10, 5, 12), seed=3, noise=0.6)
+    N, U = 40 * 5, 5
+    dense = multislice_kernel(X, interstep_knn=5, interstep_thresh=0)
+    with caplog.at_level(logging.INFO, logger="mmphate_widget.kernel"):
+        multislice_kernel(X, interstep_knn=5, thresh=1e-2)
+    same_unit = np.subtract.outer(np.arange(N) % U, np.arange(N) % U) == 0
+    inter = dense.toarray() * same_unit
+    np.fill_diagonal(inter, 0)
+    expected = (np.where(inter < 1e-2, inter, 0).sum(1) / inter.sum(1)).max()
+    assert expected > 1e-3
+    assert _logged_cut_percent(caplog.text) / 100 == pytest.approx(expected, rel=2e-3)
+
+
+def test_mass_cut_among_nearest_slices_is_logged(caplog):
+    X = two_phase_tensor((4, 10, 5, 12), seed=3, noise=0.6)
+    with caplog.at_level(logging.INFO, logger="mmphate_widget.kernel"):
+        multislice_kernel(X, interstep_knn=5, thresh=0.5, interstep_neighbors=8)
+    assert 0 < _logged_cut_percent(caplog.text) <= 100
+
+
+@pytest.mark.reference
+def test_a_thousand_units_in_a_slice_without_a_units_squared_times_features_temporary():
+    import tracemalloc
+
+    X = smooth_tensor((1, 2, 1024, 100), seed=5)
+    tracemalloc.start()
+    ours = multislice_kernel(X, interstep_knn=1, interstep_thresh=0)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 400e6, f"peak {peak / 1e6:.0f} MB: a U x U x F temporary is 840 MB here"
+    ref = reference_kernel(X, interslice_knn=1)
+    assert abs(ours - ref).max() <= 1e-10
+
+
+def test_many_samples_use_a_seeded_randomized_pca(caplog):
+    rng = np.random.default_rng(0)
+    rows = rng.normal(size=(200, 6)) @ rng.normal(size=(6, 2100)) + 1e-3 * rng.normal(size=(200, 2100))
+    with caplog.at_level(logging.INFO, logger="mmphate_widget.kernel"):
+        projected = project_pca(rows, 6, random_state=1)
+    assert "randomized" in caplog.text
+    np.testing.assert_array_equal(projected, project_pca(rows, 6, random_state=1))
+    # the same subspace as the exact PCA: pairwise distances agree
+    from scipy.spatial.distance import pdist
+
+    centred = rows - rows.mean(0)
+    vt = np.linalg.svd(centred, full_matrices=False)[2][:6]
+    np.testing.assert_allclose(pdist(projected), pdist(centred @ vt.T), rtol=1e-6)
