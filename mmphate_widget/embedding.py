@@ -7,13 +7,20 @@ not phate's full SVD with singular vectors. They are taken as the square roots o
 the symmetric P P^T (one matrix product and a symmetric eigensolver, about 3x faster than
 ``svdvals`` on a 4000 x 4000 operator and 5x faster than phate's SVD); they agree with ``svdvals`` to
 about 1e-11, the entropy curve to about 1e-12, and the chosen ``t`` is the same knee point.
+
+phate and graphtools log through tasklogger's ``graphtools`` logger, which prints to the stdout it
+first saw. A quiet fit drops everything below ERROR there, except phate's SGD-MDS convergence
+warning, which is always passed on to this module's logger (``mmphate_widget.embedding``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import logging
+import numbers
 from dataclasses import dataclass
+from typing import Iterator
 
 import graphtools
 import numpy as np
@@ -23,6 +30,42 @@ import scipy.linalg
 from scipy import sparse
 
 __all__ = ["PhateResult", "singular_values", "von_neumann_entropy", "select_t", "phate_embedding"]
+
+logger = logging.getLogger(__name__)
+
+#: How phate's SGD-MDS solver starts its "stress still changing" warning (phate/sgd_mds.py).
+_SGD_MDS_WARNING = "SGD-MDS may not have converged"
+
+
+class _PhateLogFilter(logging.Filter):
+    """Passes phate's SGD-MDS warning on to our logger; when quiet, drops phate's log below ERROR."""
+
+    def __init__(self, quiet: bool) -> None:
+        super().__init__()
+        self.quiet = quiet
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage().strip()  # tasklogger indents by the tasks running
+        if record.levelno == logging.WARNING and message.startswith(_SGD_MDS_WARNING):
+            # phate's own advice (n_iter, learning_rate) names settings MMPHATE does not expose
+            logger.warning(
+                "phate: %s. The layout may be slightly off; MMPHATE(mds_solver='smacof') (m-phate's "
+                "solver, slower) iterates metric MDS to convergence instead.",
+                message.split(" Consider ")[0].rstrip("."),
+            )
+        return not self.quiet or record.levelno >= logging.ERROR
+
+
+@contextlib.contextmanager
+def _phate_log(verbose: bool) -> Iterator[None]:
+    """Filter tasklogger's ``graphtools`` logger (phate's and graphtools') for one call only."""
+    phate_logger = logging.getLogger("graphtools")
+    log_filter = _PhateLogFilter(quiet=not verbose)
+    phate_logger.addFilter(log_filter)
+    try:
+        yield
+    finally:
+        phate_logger.removeFilter(log_filter)
 
 
 @dataclass(frozen=True)
@@ -94,9 +137,12 @@ def phate_embedding(
     mds_solver : {"smacof", "sgd"}, default "smacof"
         Metric MDS solver (m-phate uses SMACOF).
     random_state : int or None, default 0
+        numpy integers are accepted (phate's SGD-MDS seeds only from a Python ``int``).
     n_jobs : int, default 1
     verbose : bool, default False
         Let phate and graphtools print their own progress and warnings; otherwise only errors.
+        Either way phate's SGD-MDS convergence warning is logged as a WARNING of
+        ``mmphate_widget.embedding``.
 
     Returns
     -------
@@ -104,12 +150,14 @@ def phate_embedding(
     """
     n_nodes = kernel.shape[0]
     landmarks = n_landmark if n_landmark is not None and n_landmark < n_nodes else None
+    if isinstance(random_state, numbers.Integral):
+        random_state = int(random_state)
     quiet = contextlib.nullcontext() if verbose else contextlib.redirect_stdout(io.StringIO())
     # phate and graphtools log through tasklogger, whose handler keeps the stdout it first saw, so
-    # redirecting stdout does not silence it. Level -1 keeps only errors: without it phate prints
-    # warnings such as its SGD-MDS convergence heuristic on most quiet fits.
-    log_level: int | bool = verbose if verbose else -1
-    with quiet:
+    # redirecting stdout does not silence it. Their level stays at WARNING (False) even when quiet,
+    # so that the SGD-MDS convergence warning is emitted at all; _phate_log drops the rest.
+    log_level = bool(verbose)
+    with quiet, _phate_log(log_level):
         graph = graphtools.Graph(
             kernel,
             precomputed="affinity",

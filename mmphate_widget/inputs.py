@@ -84,6 +84,35 @@ def _check_finite(data: np.ndarray) -> None:
         )
 
 
+def _check_not_all_constant(data: np.ndarray) -> None:
+    """Reject a tensor in which every unit is constant across the samples at every step.
+
+    Each (epoch, step, unit) row is z-scored across the samples (the spec's normalisation), so such
+    a tensor makes every node the same point: there is nothing to embed. A single constant unit, or
+    some constant steps, is legal.
+    """
+    n_samples = data.shape[3]
+    # Real recordings differ between their first two samples somewhere, which ends the check after
+    # one cheap comparison; only a suspicious tensor is compared sample by sample.
+    if np.any(data[..., 1:2] != data[..., :1]) or np.any(data[..., 2:] != data[..., :1]):
+        return
+    if n_samples == 1:
+        cause = ("hidden_states has 1 trace sample (axis 3), so every unit is constant across the "
+                 "samples")
+        fix = ("Record at least 2 different trace samples (input sequences), and check the axis "
+               "order (epochs, steps, units, samples).")
+    else:
+        cause = (f"every unit is constant across the {n_samples} trace samples (axis 3) at every "
+                 "(epoch, step)")
+        fix = ("Record the hidden states on trace samples (input sequences) that differ, and check "
+               "the recording: e.g. that the same sample was not stored S times, or that the states "
+               "were not read before the network ran (all zeros).")
+    raise ValueError(
+        f"{cause}: after the per-unit normalisation across samples every node is the same point, "
+        f"so the embedding would carry no information. {fix}"
+    )
+
+
 def _check_epochs(epochs: Any, n_epochs: int) -> np.ndarray:
     if epochs is None:
         return np.arange(n_epochs, dtype=np.int64)
@@ -244,6 +273,7 @@ def validate_hidden_states(
         )
     data = np.asarray(data, dtype=np.float64)
     _check_finite(data)
+    _check_not_all_constant(data)
     epoch_numbers = _check_epochs(epochs, n_epochs)
     codes, names = _check_labels(labels, class_names, n_samples)
     return HiddenStates(

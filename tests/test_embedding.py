@@ -58,3 +58,42 @@ def test_embedding_is_deterministic_and_has_the_right_shape():
     b = phate_embedding(K, n_components=2, t=5, random_state=3)
     assert a.embedding.shape == (K.shape[0], 2)
     np.testing.assert_array_equal(a.embedding, b.embedding)
+
+
+def test_numpy_integer_seed_gives_the_python_int_result():
+    X, _ = simulate_rnn_training(3, 4, 5, 8, random_state=0)
+    K = multislice_kernel(X, interstep_knn=3)
+    np.testing.assert_array_equal(phate_embedding(K, t=5, random_state=np.int64(3)).embedding,
+                                  phate_embedding(K, t=5, random_state=3).embedding)
+
+
+def test_sgd_mds_convergence_warning_is_logged_even_when_quiet(caplog, capsys):
+    import io
+    import logging
+
+    import tasklogger
+
+    # phate's tasklogger handler holds the stdout it first saw; point it at a buffer to see its prints
+    tasklogger.get_tasklogger("graphtools").set_level(1)
+    phate_logger = logging.getLogger("graphtools")
+    buffer = io.StringIO()
+    previous = phate_logger.handlers[0].setStream(buffer)
+    X, _ = simulate_rnn_training(3, 4, 5, 8, random_state=0)
+    K = multislice_kernel(X, interstep_knn=3)
+    try:
+        with caplog.at_level(logging.WARNING, logger="mmphate_widget.embedding"):
+            # 60 nodes: phate's SGD-MDS heuristic ("stress still changing") fires on this input
+            phate_embedding(K, t=5, random_state=0, verbose=False)
+            ours = [r for r in caplog.records if r.name == "mmphate_widget.embedding"]
+            assert [r.levelno for r in ours] == [logging.WARNING]
+            assert "SGD-MDS may not have converged" in ours[0].getMessage()
+            assert "mds_solver='smacof'" in ours[0].getMessage()
+            caplog.clear()
+            phate_embedding(K, t=5, random_state=0, mds_solver="smacof", verbose=False)
+            assert not [r for r in caplog.records if r.name == "mmphate_widget.embedding"]
+    finally:
+        phate_logger.handlers[0].setStream(previous)
+    # the rest of phate's log stays quiet, and its logger is left as it was found
+    assert buffer.getvalue() == ""
+    assert capsys.readouterr() == ("", "")
+    assert phate_logger.filters == []

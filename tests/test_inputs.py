@@ -87,6 +87,32 @@ def test_constant_unit_is_legal():
     assert validate_hidden_states(X).shape == X.shape
 
 
+def test_some_constant_rows_and_equal_first_samples_are_legal():
+    X = good()
+    X[1] = 7.0  # a whole epoch constant
+    X[..., 1] = X[..., 0]  # the first two samples agree everywhere; later ones differ
+    assert validate_hidden_states(X).shape == X.shape
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        np.zeros((3, 4, 5, 6)),  # states read before the network ran
+        np.repeat(good((3, 4, 5, 1)), 6, axis=3),  # every node has its own value, the same in every sample
+    ],
+    ids=["zeros", "one-value-per-node"],
+)
+def test_every_unit_constant_across_samples_is_rejected(data):
+    with pytest.raises(ValueError, match=r"every unit is constant across the 6 trace samples .* at every "
+                                         r"\(epoch, step\).*no information.*samples .* that differ"):
+        validate_hidden_states(data)
+
+
+def test_a_single_trace_sample_is_rejected():
+    with pytest.raises(ValueError, match=r"1 trace sample .*Record at least 2 different trace samples"):
+        validate_hidden_states(good((3, 4, 5, 1)))
+
+
 def test_torch_tensor_is_accepted():
     import torch
     X = torch.from_numpy(good()).float().requires_grad_(True)
