@@ -143,6 +143,8 @@ class MMPHATEWidget(anywidget.AnyWidget):
     _epoch_numbers = traitlets.Bytes(b"").tag(sync=True)
     _unit_clusters = traitlets.Bytes(b"").tag(sync=True)
     _n_clusters = traitlets.Int(0).tag(sync=True)
+    _cluster_stability = traitlets.Float(None, allow_none=True, min=0.0, max=1.0).tag(sync=True)
+    _unit_cluster_confidence = traitlets.Bytes(b"").tag(sync=True)
     _intrastep_entropy = traitlets.Bytes(b"").tag(sync=True)
     _interstep_entropy = traitlets.Bytes(b"").tag(sync=True)
     _node_label = traitlets.Bytes(b"").tag(sync=True)
@@ -284,9 +286,12 @@ class MMPHATEWidget(anywidget.AnyWidget):
             One row per node, ordered by node index, with columns ``node``, ``epoch`` (the user's
             epoch number), ``step``, ``unit``, ``unit_name``, ``x``, ``y``, ``z`` (the embedding
             coordinates, not the scaled ones the browser draws; ``z = 0`` for a 2-D embedding),
-            ``cluster``, ``intrastep_entropy`` (of the node's epoch and step) and
-            ``interstep_entropy`` (of the node's unit and epoch). A pandas ``DataFrame`` when
-            pandas is installed, else a dict of equal-length numpy arrays with the same keys.
+            ``cluster``, ``cluster_confidence`` (the unit's ``unit_cluster_confidence_``, NaN for
+            results saved before it existed), ``intrastep_entropy`` (of the node's epoch and step)
+            and ``interstep_entropy`` (of the node's unit and epoch). A pandas ``DataFrame`` when
+            pandas is installed, with the model's ``cluster_stability_`` in
+            ``.attrs["cluster_stability"]``; else a dict of equal-length numpy arrays with the
+            same keys.
         """
         model = self._model
         n_steps = int(model.n_steps_)
@@ -299,6 +304,9 @@ class MMPHATEWidget(anywidget.AnyWidget):
         embedding = np.asarray(model.embedding_, dtype=np.float64)[nodes]
         z = embedding[:, 2] if embedding.shape[1] > 2 else np.zeros(len(nodes))
         unit_names = np.asarray([str(name) for name in model.unit_names_], dtype=object)
+        confidence = getattr(model, "unit_cluster_confidence_", None)
+        if confidence is None:
+            confidence = np.full(int(model.n_units_), np.nan)
         columns = {
             "node": nodes.astype(np.int64),
             "epoch": np.asarray(model.epochs_, dtype=np.int64)[epoch_index],
@@ -309,6 +317,7 @@ class MMPHATEWidget(anywidget.AnyWidget):
             "y": embedding[:, 1],
             "z": z,
             "cluster": np.asarray(model.unit_clusters_, dtype=np.int64)[unit],
+            "cluster_confidence": np.asarray(confidence, dtype=np.float64)[unit],
             "intrastep_entropy": np.asarray(model.intrastep_entropy_, dtype=np.float64).reshape(
                 -1, n_steps
             )[epoch_index, step],
@@ -320,7 +329,9 @@ class MMPHATEWidget(anywidget.AnyWidget):
             import pandas as pd
         except ImportError:
             return columns
-        return pd.DataFrame(columns)
+        table = pd.DataFrame(columns)
+        table.attrs["cluster_stability"] = getattr(model, "cluster_stability_", None)
+        return table
 
     def visible_mask(self) -> np.ndarray:
         """Which nodes the current ``epoch_range``, ``step_range`` and cluster filter show.

@@ -19,6 +19,7 @@ __all__ = [
     "encode_int32",
     "encode_metrics",
     "encode_positions",
+    "encode_unit_cluster_confidence",
     "model_state",
     "n_classes",
     "n_clusters",
@@ -166,6 +167,36 @@ def encode_metrics(metrics: Mapping[str, Any] | None, n_epochs: int) -> tuple[by
     return encode_float32(np.stack(rows)), names
 
 
+def encode_unit_cluster_confidence(model: Any) -> bytes:
+    """Encode a model's per-unit cluster confidence as the ``_unit_cluster_confidence`` trait.
+
+    Parameters
+    ----------
+    model : MMPHATE
+        A fitted model; ``unit_cluster_confidence_`` is None for results saved before it existed.
+
+    Returns
+    -------
+    bytes
+        float32, U (empty when the model has no confidence).
+
+    Raises
+    ------
+    ValueError
+        If there is not one value per unit.
+    """
+    confidence = getattr(model, "unit_cluster_confidence_", None)
+    if confidence is None:
+        return b""
+    confidence = np.asarray(confidence, dtype=np.float64)
+    if confidence.shape != (int(model.n_units_),):
+        raise ValueError(
+            f"unit_cluster_confidence_ has shape {confidence.shape}; expected one value per unit "
+            f"({int(model.n_units_)})"
+        )
+    return encode_float32(confidence)
+
+
 def n_clusters(model: Any) -> int:
     """Number of unit clusters of a fitted model (cluster ids are 0..K-1).
 
@@ -219,8 +250,9 @@ def model_state(model: Any) -> dict[str, Any]:
     -------
     dict
         Trait name -> value, for ``_positions``, ``_dims``, ``_epoch_numbers``, ``_unit_clusters``,
-        ``_n_clusters``, ``_intrastep_entropy``, ``_interstep_entropy``, ``_node_label``,
-        ``_class_names``, ``_unit_names``, ``_metrics`` and ``_metric_names``.
+        ``_n_clusters``, ``_cluster_stability`` (None when unknown),
+        ``_unit_cluster_confidence``, ``_intrastep_entropy``, ``_interstep_entropy``,
+        ``_node_label``, ``_class_names``, ``_unit_names``, ``_metrics`` and ``_metric_names``.
     """
     n_epochs, n_steps, n_units = int(model.n_epochs_), int(model.n_steps_), int(model.n_units_)
     embedding = np.asarray(model.embedding_)
@@ -231,6 +263,7 @@ def model_state(model: Any) -> dict[str, Any]:
             f"{n_epochs} x {n_steps} x {n_units} = {n_nodes} nodes"
         )
     metrics, metric_names = encode_metrics(getattr(model, "metrics_", None), n_epochs)
+    stability = getattr(model, "cluster_stability_", None)
     if getattr(model, "node_top_label_", None) is None:
         node_label, class_names = b"", []
     else:
@@ -252,6 +285,8 @@ def model_state(model: Any) -> dict[str, Any]:
         "_epoch_numbers": encode_int32(np.asarray(model.epochs_)),
         "_unit_clusters": encode_int32(np.asarray(model.unit_clusters_)),
         "_n_clusters": n_clusters(model),
+        "_cluster_stability": None if stability is None else float(stability),
+        "_unit_cluster_confidence": encode_unit_cluster_confidence(model),
         "_intrastep_entropy": encode_float32(model.intrastep_entropy_),
         "_interstep_entropy": encode_float32(model.interstep_entropy_),
         "_node_label": node_label,

@@ -22,7 +22,7 @@ N = E * T * U
 EPOCHS = [1, 3, 5, 7, 9, 11]
 PARAMS = {"interstep_knn": 5, "t": 10, "random_state": 0, "verbose": False}
 SELECTION_COLUMNS = [
-    "node", "epoch", "step", "unit", "unit_name", "x", "y", "z", "cluster",
+    "node", "epoch", "step", "unit", "unit_name", "x", "y", "z", "cluster", "cluster_confidence",
     "intrastep_entropy", "interstep_entropy",
 ]  # fmt: skip
 
@@ -122,6 +122,24 @@ def test_parameters_with_a_fitted_model_are_an_error(fitted, extra):
         MMPHATEWidget(fitted, **extra)
 
 
+def test_result_saved_before_the_cluster_stability_shows_none(fitted, tmp_path, comm):
+    save(fitted, tmp_path / "model.npz")
+    with np.load(tmp_path / "model.npz", allow_pickle=False) as f:
+        older = {k: f[k] for k in f.files if k not in ("cluster_stability", "unit_cluster_confidence")}
+    np.savez(tmp_path / "older.npz", **older)
+    w = MMPHATEWidget(load(tmp_path / "older.npz"))
+    assert w._cluster_stability is None and w._unit_cluster_confidence == b""
+    w.selected_units = [2]
+    table = w.selection()
+    assert table["cluster_confidence"].isna().all()
+    assert table.attrs["cluster_stability"] is None
+
+
+def test_cluster_stability_trait_is_a_fraction(w):
+    with pytest.raises(traitlets.TraitError):
+        w._cluster_stability = 1.5
+
+
 def test_embedding_dimensions_other_than_2_or_3_fail_before_fitting(tensor, monkeypatch):
     import mmphate_widget.estimator as estimator_module
 
@@ -189,8 +207,8 @@ def test_data_cross_once_as_binary_buffers(w):
         opened["data"]["buffer_paths"],
         opened["buffers"],
     )
-    binary = {"_positions", "_epoch_numbers", "_unit_clusters", "_intrastep_entropy",
-              "_interstep_entropy", "_node_label", "_metrics"}  # fmt: skip
+    binary = {"_positions", "_epoch_numbers", "_unit_clusters", "_unit_cluster_confidence",
+              "_intrastep_entropy", "_interstep_entropy", "_node_label", "_metrics"}  # fmt: skip
     assert {p[0] for p in paths} == binary
     by_name = {p[0]: bytes(b) for p, b in zip(paths, buffers, strict=True)}
     positions = wire.decode(by_name["_positions"], "float32", (N, 3))
@@ -201,6 +219,12 @@ def test_data_cross_once_as_binary_buffers(w):
     )
     assert state["_dims"] == {"n_epochs": E, "n_steps": T, "n_units": U, "n_components": 3}
     assert state["_class_names"] == ["a", "b"] and state["_metric_names"] == ["loss"]
+    assert state["_cluster_stability"] == w.model.cluster_stability_
+    np.testing.assert_allclose(
+        wire.decode(by_name["_unit_cluster_confidence"], "float32"),
+        w.model.unit_cluster_confidence_,
+        rtol=1e-6,
+    )
     # Nothing per node travels as JSON: every JSON list is short.
     assert all(len(v) < N for v in state.values() if isinstance(v, list))
 
@@ -317,6 +341,8 @@ def test_selection_lists_every_node_of_the_selected_units(w):
     assert list(table["unit_name"]) == [f"unit {x}" for x in u]
     np.testing.assert_array_equal(table[["x", "y", "z"]].to_numpy(), model.embedding_[nodes])
     np.testing.assert_array_equal(table["cluster"], model.unit_clusters_[u])
+    np.testing.assert_array_equal(table["cluster_confidence"], model.unit_cluster_confidence_[u])
+    assert table.attrs["cluster_stability"] == model.cluster_stability_
     np.testing.assert_array_equal(table["intrastep_entropy"], model.intrastep_entropy_[e, t])
     np.testing.assert_array_equal(table["interstep_entropy"], model.interstep_entropy_[u, e])
 

@@ -99,6 +99,12 @@ def test_model_state_round_trips_every_data_trait(fitted):
         wire.decode(state["_unit_clusters"], "int32"), fitted.unit_clusters_
     )
     assert state["_n_clusters"] == fitted.unit_clusters_.max() + 1
+    assert state["_cluster_stability"] == fitted.cluster_stability_
+    np.testing.assert_allclose(
+        wire.decode(state["_unit_cluster_confidence"], "float32", (U,)),
+        fitted.unit_cluster_confidence_,
+        rtol=1e-6,
+    )
     np.testing.assert_allclose(
         wire.decode(state["_intrastep_entropy"], "float32", (E, T)),
         fitted.intrastep_entropy_,
@@ -122,8 +128,8 @@ def test_model_state_round_trips_every_data_trait(fitted):
     )
     binary = {k for k, v in state.items() if isinstance(v, bytes)}
     assert binary == {
-        "_positions", "_epoch_numbers", "_unit_clusters", "_intrastep_entropy",
-        "_interstep_entropy", "_node_label", "_metrics",
+        "_positions", "_epoch_numbers", "_unit_clusters", "_unit_cluster_confidence",
+        "_intrastep_entropy", "_interstep_entropy", "_node_label", "_metrics",
     }  # fmt: skip
 
 
@@ -139,3 +145,23 @@ def test_model_state_without_labels_or_metrics_sends_empty_traits():
     pos = wire.decode(state["_positions"], "float32", (E * T * U, 3))
     assert np.all(pos[:, 2] == 0)
     assert wire.n_classes(model) == 0
+
+
+def test_model_state_without_cluster_stability_sends_null_and_empty_bytes(fitted):
+    class Older:
+        """A result loaded from a file written before the cluster stability existed."""
+
+    older = Older()
+    older.__dict__.update(vars(fitted), cluster_stability_=None, unit_cluster_confidence_=None)
+    state = wire.model_state(older)
+    assert state["_cluster_stability"] is None and state["_unit_cluster_confidence"] == b""
+
+
+def test_unit_cluster_confidence_needs_one_value_per_unit(fitted):
+    class Broken:
+        pass
+
+    broken = Broken()
+    broken.__dict__.update(vars(fitted), unit_cluster_confidence_=np.ones(U + 1))
+    with pytest.raises(ValueError, match=rf"shape \({U + 1},\); expected one value per unit \({U}\)"):
+        wire.model_state(broken)

@@ -8,6 +8,7 @@ import { clusterColor, finiteExtent, lineColor } from "./colors";
 import type { WidgetData } from "./decode";
 import { formatTick, linearScale, niceTicks, tickStep } from "./scales";
 import type { Scale } from "./scales";
+import { confidenceText } from "./stability";
 import type { View } from "./state";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -155,6 +156,8 @@ export class EntropyChart {
       chip.className = "mmphate-chip";
       chip.style.setProperty("--chip", color);
       chip.textContent = data.unitNames[u];
+      const confidence = confidenceText(data, u);
+      chip.title = `cluster ${data.unitClusters[u]}${confidence ? `, confidence ${confidence}` : ""}`;
       this.chips.append(chip);
     }
     if (view.selectedUnits.length > lines.length) this.hint(`+${view.selectedUnits.length - lines.length} more selected`);

@@ -6,6 +6,8 @@ import { categorical, MISSING, PLASMA, sample, TAB10, TAB20, VIRIDIS } from "./c
 import type { Colormap, RGB } from "./colormaps";
 import type { WidgetData } from "./decode";
 import type { ColorBy } from "./model";
+import { clusterSizes, clusterSummary } from "./stability";
+import type { StabilityLevel } from "./stability";
 
 export interface CategoryItem {
   label: string;
@@ -14,7 +16,14 @@ export interface CategoryItem {
 
 export type ColorKey =
   | { kind: "continuous"; title: string; map: Colormap; min: number; max: number; integer: boolean }
-  | { kind: "categorical"; title: string; items: CategoryItem[]; more: number }
+  | {
+      kind: "categorical";
+      title: string;
+      items: CategoryItem[];
+      more: number;
+      /** For the clusters: how stable they are (null when unknown) and what that means. */
+      stability?: { level: StabilityLevel | null; note: string };
+    }
   | { kind: "none"; title: string; message: string };
 
 /** Most categories the legend lists before summarising the rest as "+k more". */
@@ -61,19 +70,36 @@ export function lineColor(data: WidgetData, colorBy: ColorBy, unit: number): RGB
 /** The colour key (legend content) for a mode. */
 export function colorKey(data: WidgetData, colorBy: ColorBy): ColorKey {
   const { nEpochs: E, nSteps: T, nUnits: U } = data.dims;
-  const categories = (title: string, count: number, item: (i: number) => CategoryItem): ColorKey => ({
+  const categories = (
+    title: string,
+    count: number,
+    item: (i: number) => CategoryItem,
+    stability?: { level: StabilityLevel | null; note: string },
+  ): ColorKey => ({
     kind: "categorical",
     title,
     items: Array.from({ length: Math.min(count, MAX_LEGEND_ITEMS) }, (_, i) => item(i)),
     more: Math.max(0, count - MAX_LEGEND_ITEMS),
+    stability,
   });
   switch (colorBy) {
     case "step":
       return { kind: "continuous", title: "step", map: VIRIDIS, min: 0, max: Math.max(T - 1, 0), integer: true };
     case "unit":
       return categories("unit", U, (u) => ({ label: data.unitNames[u], color: unitColor(u) }));
-    case "cluster":
-      return categories("cluster", data.nClusters, (c) => ({ label: `cluster ${c}`, color: clusterColor(c) }));
+    case "cluster": {
+      const sizes = clusterSizes(data);
+      const summary = clusterSummary(data);
+      return categories(
+        summary.text,
+        data.nClusters,
+        (c) => ({
+          label: `cluster ${c} · ${sizes[c]} unit${sizes[c] === 1 ? "" : "s"}`,
+          color: clusterColor(c),
+        }),
+        { level: summary.level, note: summary.note },
+      );
+    }
     case "intrastep_entropy": {
       const [min, max] = finiteExtent(data.intrastep);
       return { kind: "continuous", title: "intra-step entropy", map: PLASMA, min, max, integer: false };

@@ -1,6 +1,7 @@
 /**
  * The control bar (plain DOM): colour-by, epoch and step range sliders labelled in the user's
- * numbers, cluster checkboxes with the filter/highlight mode, point size and clear-selection.
+ * numbers, cluster checkboxes with the clusters' stability and the filter/highlight mode, point
+ * size and clear-selection.
  * It never holds state of its own: `sync` mirrors the model and user input is reported through
  * `onChange`, which writes to the model.
  */
@@ -9,6 +10,7 @@ import { clusterColor } from "./colors";
 import type { WidgetData } from "./decode";
 import { COLOR_BY } from "./model";
 import type { ClusterMode, ColorBy } from "./model";
+import { clusterSummary } from "./stability";
 import { POINT_SIZE_MIN } from "./state";
 import type { View } from "./state";
 
@@ -92,6 +94,7 @@ export class Controls {
   private readonly epochs: DualSlider;
   private readonly steps: DualSlider;
   private readonly clusterBox: HTMLDivElement;
+  private readonly stability: HTMLSpanElement;
   private readonly modeSelect: HTMLSelectElement;
   private readonly size: HTMLInputElement;
   private readonly sizeValue: HTMLSpanElement;
@@ -129,6 +132,7 @@ export class Controls {
 
     const clusterField = el("div", "mmphate-field mmphate-clusters");
     this.clusterBox = el("div", "mmphate-cluster-boxes");
+    this.stability = el("span", "mmphate-stability");
     this.modeSelect = el("select", "mmphate-cluster-mode");
     this.modeSelect.setAttribute("aria-label", "cluster mode");
     for (const mode of ["filter", "highlight"] as const) {
@@ -137,7 +141,8 @@ export class Controls {
       this.modeSelect.append(option);
     }
     this.modeSelect.addEventListener("change", () => events.clusterMode(this.modeSelect.value as ClusterMode));
-    clusterField.append(el("label", "mmphate-label", "clusters"), this.clusterBox, this.modeSelect);
+    const clustersLabel = el("label", "mmphate-label", "clusters");
+    clusterField.append(clustersLabel, this.clusterBox, this.stability, this.modeSelect);
 
     this.clear = el("button", "mmphate-clear", "clear selection");
     this.clear.type = "button";
@@ -162,6 +167,14 @@ export class Controls {
 
     if (this.clusterInputs.length !== data.nClusters) this.buildClusters(data.nClusters);
     this.clusterInputs.forEach((input, c) => (input.checked = view.clusterMask[c] === 1));
+    const { stability, level, note } = clusterSummary(data);
+    this.stability.hidden = level === null;
+    this.stability.className = level ? `mmphate-stability mmphate-${level}` : "mmphate-stability";
+    this.stability.textContent = level && level !== "stable" ? `${stability} · ${level}` : stability;
+    this.stability.title =
+      note ||
+      "How well bootstrap replicates of the units and time steps reproduce the clusters " +
+        "(mean adjusted Rand index).";
     this.modeSelect.value = view.clusterMode;
 
     this.size.value = String(Math.min(view.pointSize, Number(this.size.max)));

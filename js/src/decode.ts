@@ -25,6 +25,10 @@ export interface WidgetData {
   /** Cluster id per unit, length U, clamped to [0, nClusters). */
   unitClusters: Int32Array;
   nClusters: number;
+  /** How reproducible the clusters are, in [0, 1]; null when unknown (older saved results). */
+  clusterStability: number | null;
+  /** Per unit, the fraction of bootstrap replicates in which it stays in its cluster; null when unknown. */
+  unitConfidence: Float32Array | null;
   /** E x T, row-major. */
   intrastep: Float32Array;
   /** U x E, row-major. */
@@ -96,6 +100,11 @@ export function decodeDims(dims: Partial<Traits["_dims"]> | undefined): Dims {
   };
 }
 
+/** A stability value in [0, 1], or null for anything else (missing, NaN, out of range). */
+function fraction(value: unknown): number | null {
+  return typeof value === "number" && value >= 0 && value <= 1 ? value : null;
+}
+
 function names(value: unknown, length: number, fallback: (i: number) => string): string[] {
   const given = Array.isArray(value) ? value : [];
   return Array.from({ length }, (_, i) => (i < given.length ? String(given[i]) : fallback(i)));
@@ -120,6 +129,7 @@ export function decodeData(get: <K extends keyof Traits>(name: K) => Traits[K] |
   const nodeLabel = labelBytes.byteLength > 0 ? decodeInt32(labelBytes, n) : null;
   let classCount = Array.isArray(classNamesRaw) ? classNamesRaw.length : 0;
   if (nodeLabel) for (let i = 0; i < n; i++) if (nodeLabel[i] >= classCount) classCount = nodeLabel[i] + 1;
+  const confidenceBytes = asBytes(get("_unit_cluster_confidence"));
   const metricNamesRaw = get("_metric_names");
   const metricNames = Array.isArray(metricNamesRaw) ? metricNamesRaw.map(String) : [];
   return {
@@ -129,6 +139,8 @@ export function decodeData(get: <K extends keyof Traits>(name: K) => Traits[K] |
     epochNumbers,
     unitClusters,
     nClusters,
+    clusterStability: fraction(get("_cluster_stability")),
+    unitConfidence: confidenceBytes.byteLength > 0 ? decodeFloat32(confidenceBytes, U) : null,
     intrastep: decodeFloat32(get("_intrastep_entropy"), E * T),
     interstep: decodeFloat32(get("_interstep_entropy"), U * E),
     nodeLabel,

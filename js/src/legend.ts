@@ -1,4 +1,7 @@
-/** Legend overlay matching the current colouring: a colour bar for continuous values, swatches for categories. */
+/**
+ * Legend overlay matching the current colouring: a colour bar for continuous values, swatches for
+ * categories; for the clusters also their stability, with "weak" / "unstable" spelled out.
+ */
 import { cssGradient, rgbToCss } from "./colormaps";
 import type { ColorKey } from "./colors";
 import { formatValue } from "./scales";
@@ -15,10 +18,22 @@ export class Legend {
     const el = this.el;
     el.replaceChildren();
     el.dataset.kind = key.kind;
+    delete el.dataset.stability;
     const title = document.createElement("div");
     title.className = "mmphate-legend-title";
     title.textContent = key.title;
     el.append(title);
+    const stability = key.kind === "categorical" ? key.stability : undefined;
+    if (stability?.level) {
+      // The clusters' stability reads as a word too, so that "unstable" cannot be missed.
+      el.dataset.stability = stability.level;
+      if (stability.level !== "stable") {
+        const tag = document.createElement("span");
+        tag.className = `mmphate-stability-tag mmphate-${stability.level}`;
+        tag.textContent = ` · ${stability.level}`;
+        title.append(tag);
+      }
+    }
     if (key.kind === "none") {
       const msg = document.createElement("div");
       msg.className = "mmphate-legend-message";
@@ -57,6 +72,12 @@ export class Legend {
         list.append(more);
       }
       el.append(list);
+    }
+    if (stability?.note) {
+      const note = document.createElement("div");
+      note.className = "mmphate-legend-note";
+      note.textContent = stability.note;
+      el.append(note);
     }
   }
 }

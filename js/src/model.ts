@@ -39,6 +39,9 @@ export interface Traits {
   _epoch_numbers: Binary;
   _unit_clusters: Binary;
   _n_clusters: number;
+  /** Mean adjusted Rand index over bootstrap replicates, in [0, 1]; null when unknown. */
+  _cluster_stability: number | null;
+  _unit_cluster_confidence: Binary;
   _intrastep_entropy: Binary;
   _interstep_entropy: Binary;
   _node_label: Binary;
@@ -63,6 +66,8 @@ export const DATA_TRAITS = [
   "_epoch_numbers",
   "_unit_clusters",
   "_n_clusters",
+  "_cluster_stability",
+  "_unit_cluster_confidence",
   "_intrastep_entropy",
   "_interstep_entropy",
   "_node_label",

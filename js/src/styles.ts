@@ -9,7 +9,7 @@ export const BACKGROUND: [number, number, number] = [0x1b, 0x1e, 0x24];
 export const CSS = `
 .mmphate-root {
   --bg: #1b1e24; --panel: #22262e; --line: #343a45; --text: #d9dee7; --muted: #8a93a3;
-  --accent: #5fb3ff;
+  --accent: #5fb3ff; --weak: #e3b341; --unstable: #ff7b72;
   display: flex; flex-direction: column; gap: 0; width: 100%; box-sizing: border-box;
   background: var(--bg); color: var(--text); border-radius: 6px; overflow: hidden;
   font: 12px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
@@ -71,6 +71,12 @@ export const CSS = `
 .mmphate-swatches { display: flex; flex-wrap: wrap; gap: 2px 10px; max-height: 96px; overflow: hidden; }
 .mmphate-swatch { display: inline-flex; align-items: center; gap: 4px; white-space: nowrap; }
 .mmphate-more, .mmphate-legend-message { color: var(--muted); }
+.mmphate-legend-note { max-width: 240px; margin-top: 4px; color: var(--muted); }
+.mmphate-legend[data-stability="unstable"] { border-color: var(--unstable); }
+.mmphate-stability { font-variant-numeric: tabular-nums; white-space: nowrap; color: var(--muted); }
+.mmphate-stability[hidden] { display: none; }
+.mmphate-root .mmphate-weak { color: var(--weak); }
+.mmphate-root .mmphate-unstable { color: var(--unstable); font-weight: 600; }
 .mmphate-status {
   position: absolute; right: 10px; bottom: 10px; color: var(--muted); font-variant-numeric: tabular-nums;
   pointer-events: none;

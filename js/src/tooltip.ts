@@ -1,7 +1,11 @@
-/** Hover tooltip: epoch number, step, unit, cluster, entropies and label of the node under the pointer. */
+/**
+ * Hover tooltip: epoch number, step, unit, cluster (with the unit's cluster confidence), entropies
+ * and label of the node under the pointer.
+ */
 import { nodeIndex } from "./decode";
 import type { WidgetData } from "./decode";
 import { formatValue } from "./scales";
+import { confidenceText } from "./stability";
 
 export interface NodeInfo {
   node: number;
@@ -10,6 +14,8 @@ export interface NodeInfo {
   unit: number;
   unitName: string;
   cluster: number;
+  /** Share of bootstrap replicates in which the unit stays in its cluster ("92%"), null when unknown. */
+  clusterConfidence: string | null;
   intrastep: number;
   interstep: number;
   label: string | null;
@@ -26,6 +32,7 @@ export function nodeInfo(data: WidgetData, node: number): NodeInfo {
     unit,
     unitName: data.unitNames[unit],
     cluster: data.unitClusters[unit],
+    clusterConfidence: confidenceText(data, unit),
     intrastep: data.intrastep[epoch * T + step],
     interstep: data.interstep[unit * E + epoch],
     label: data.nodeLabel ? (data.classNames[code] ?? String(code)) : null,
@@ -48,9 +55,9 @@ export class Tooltip {
       ["epoch", String(info.epochNumber)],
       ["step", String(info.step)],
       ["cluster", String(info.cluster)],
-      ["intra-step H", formatValue(info.intrastep)],
-      ["inter-step H", formatValue(info.interstep)],
     ];
+    if (info.clusterConfidence !== null) rows.push(["cluster confidence", info.clusterConfidence]);
+    rows.push(["intra-step H", formatValue(info.intrastep)], ["inter-step H", formatValue(info.interstep)]);
     if (info.label !== null) rows.push(["label", info.label]);
     const el = this.el;
     el.replaceChildren();

@@ -23,6 +23,8 @@ export function traits(overrides: Partial<Traits> = {}): Partial<Traits> {
     _epoch_numbers: bytesOf(new Int32Array([10, 20, 40])),
     _unit_clusters: bytesOf(new Int32Array([0, 1, 1, 2])),
     _n_clusters: 3,
+    _cluster_stability: 0.72,
+    _unit_cluster_confidence: bytesOf(new Float32Array([1, 0.5, 0.924, 0.25])),
     _intrastep_entropy: bytesOf(new Float32Array([1, 2, 3, 4, 5, NaN])),
     _interstep_entropy: bytesOf(new Float32Array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])),
     _node_label: bytesOf(new Int32Array(N).map((_, i) => i % 2)),

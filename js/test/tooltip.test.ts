@@ -13,10 +13,15 @@ describe("nodeInfo", () => {
       unit: 1,
       unitName: "b",
       cluster: 1,
+      clusterConfidence: "50%",
       intrastep: 5,
       interstep: 1 * E + 2,
       label: "right",
     });
+  });
+
+  it("has no cluster confidence for results saved before it existed", () => {
+    expect(nodeInfo(makeData({ _unit_cluster_confidence: null }), 0).clusterConfidence).toBeNull();
   });
 
   it("has no label without labels", () => {

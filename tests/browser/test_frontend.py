@@ -105,6 +105,47 @@ def test_color_by_recolours_points_and_legend(page):
     assert page.eval_on_selector(".mmphate-color-by", "s => s.value") == "cluster"
 
 
+def test_cluster_legend_shows_the_stability(open_widget, fitted):
+    from mmphate_widget.cluster_stability import stability_level
+
+    model = fitted.widget.model
+    stability = model.cluster_stability_
+    level = stability_level(stability)
+    page = open_widget(fitted.state)
+    py_set(page, "color_by", "cluster")
+    legend = page.locator(".mmphate-legend")
+    rated = f"2 clusters · stability {stability:.2f}"
+    assert legend.locator(".mmphate-legend-title").text_content() == (
+        rated if level == "stable" else f"{rated} · {level}"
+    )
+    assert legend.get_attribute("data-stability") == level
+    sizes = np.bincount(model.unit_clusters_)
+    swatches = legend.locator(".mmphate-swatch").all_text_contents()
+    assert swatches == [f"cluster {c} · {n} units" for c, n in enumerate(sizes)]
+    assert page.locator(".mmphate-controls .mmphate-stability").text_content().startswith(
+        f"stability {stability:.2f}"
+    )
+
+    # Unstable clusters read as such, in the legend and in the control bar.
+    page = open_widget({**fitted.state, "_cluster_stability": 0.31})
+    py_set(page, "color_by", "cluster")
+    legend = page.locator(".mmphate-legend")
+    assert legend.locator(".mmphate-legend-title").text_content() == "2 clusters · stability 0.31 · unstable"
+    assert legend.get_attribute("data-stability") == "unstable"
+    assert legend.locator(".mmphate-stability-tag.mmphate-unstable").is_visible()
+    assert "may not be real communities" in legend.locator(".mmphate-legend-note").text_content()
+    badge = page.locator(".mmphate-controls .mmphate-stability")
+    assert badge.text_content() == "stability 0.31 · unstable"
+    assert "mmphate-unstable" in badge.get_attribute("class")
+
+    # A result saved before the stability existed shows the clusters without a rating.
+    page = open_widget({**fitted.state, "_cluster_stability": None, "_unit_cluster_confidence": {"__base64__": ""}})
+    py_set(page, "color_by", "cluster")
+    assert page.locator(".mmphate-legend-title").text_content() == "2 clusters"
+    assert page.locator(".mmphate-legend").get_attribute("data-stability") is None
+    assert page.locator(".mmphate-controls .mmphate-stability").is_hidden()
+
+
 def test_epoch_range_filters_on_the_gpu(page, fitted):
     before = drawn_pixels(page)
     per_epoch = fitted.n_steps * fitted.n_units
@@ -167,6 +208,9 @@ def test_hover_shows_tooltip_and_sets_hovered_node(page, fitted):
     text = tooltip.inner_text()
     assert fitted.widget.model.unit_names_[unit] in text
     assert str(fitted.epochs[2]) in text
+    # The unit's cluster confidence, as a percentage of the float32 value the page received.
+    confidence = float(np.float32(fitted.widget.model.unit_cluster_confidence_[unit]))
+    assert f"cluster confidence\n{math.floor(confidence * 100 + 0.5)}%" in text
     page.wait_for_function(f"() => window.harness.model.get('hovered_node') === {node}", timeout=5000)
     # Leaving the canvas hides the tooltip and resets hovered_node.
     page.mouse.move(5, 5)
