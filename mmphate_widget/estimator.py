@@ -17,9 +17,10 @@ from scipy import sparse
 from sklearn.base import BaseEstimator
 from tqdm.auto import tqdm
 
-from .cluster import cluster_units
+from .cluster import cluster_units, validate_n_clusters
+from .cluster_stability import ClusterStability, cluster_stability, stability_level
 from .embedding import phate_embedding
-from .entropy import interstep_entropy, intrastep_entropy
+from .entropy import interstep_entropy_bootstrap, intrastep_entropy
 from .inputs import HiddenStates, validate_hidden_states
 from .kernel import multislice_kernel, permute_nodes, unit_major_order
 
@@ -56,10 +57,54 @@ def _hint_dense_kernel(kernel: sparse.csr_matrix, interstep_neighbors: int | Non
     if interstep_neighbors is None and n_nodes > 20_000 and per_node > 256:
         logger.warning(
             "The multislice kernel has %.0f entries per node (%.1fM in all): many slices of the same "
-            "unit are near-duplicates. The PHATE stage will be slow and memory-hungry; "
-            "MMPHATE(interstep_neighbors=50) keeps each slice's 50 nearest slices instead (an "
-            "approximation; see bench/RESULTS.md).", per_node, kernel.nnz / 1e6,
+            "unit are near-duplicates. The PHATE stage will be slow and memory-hungry; the default "
+            "interstep_neighbors='auto' (50 nearest slices) is far lighter.", per_node, kernel.nnz / 1e6,
         )
+
+
+def _log_stability(n_clusters: int, stability: ClusterStability) -> None:
+    """Report the clusters' stability; a warning when they are unstable."""
+    if n_clusters == 1:
+        return
+    level = stability_level(stability.stability)
+    if level == "unstable":
+        logger.warning(
+            "The %d unit clusters are unstable (stability %.2f): units change cluster when the "
+            "units and time steps are resampled, so they may not be real communities. "
+            "unit_cluster_confidence_ shows which units are unsure; n_clusters='auto' tests "
+            "whether the units have cluster structure at all.", n_clusters, stability.stability,
+        )
+    else:
+        logger.info("%d unit clusters, stability %.2f (%s).", n_clusters, stability.stability, level)
+
+
+#: ``n_landmark="auto"``: nodes per landmark, and the range the count is kept in.
+AUTO_NODES_PER_LANDMARK = 50
+AUTO_LANDMARK_RANGE = (2000, 4000)
+
+
+def resolve_n_landmark(n_landmark: int | str | None, n_nodes: int) -> int | None:
+    """The number of landmarks a fit uses; ``"auto"`` is resolved (and logged) here.
+
+    ``"auto"`` keeps one landmark per 50 nodes, within [2000, 4000]: 2000 (phate's own default)
+    up to 100,000 nodes, where it is as faithful as the reference on the real-network suite at a
+    fraction of the cost, rising to m-phate's 4000 at 200,000 nodes and beyond, where 2000 start
+    to cost inter-step neighbourhood preservation (``bench/RESULTS.md``).
+    """
+    if not (isinstance(n_landmark, str) and n_landmark == "auto"):
+        return None if n_landmark is None else int(n_landmark)
+    low, high = AUTO_LANDMARK_RANGE
+    chosen = int(np.clip(n_nodes // AUTO_NODES_PER_LANDMARK, low, high))
+    if n_nodes > chosen:
+        logger.info("n_landmark='auto': %d landmarks for %d nodes.", chosen, n_nodes)
+    return chosen
+
+
+def resolve_interstep_neighbors(interstep_neighbors: int | str | None, interstep_knn: int) -> int | None:
+    """The nearest slices a fit keeps per slice; ``"auto"`` is ``2 * interstep_knn``."""
+    if isinstance(interstep_neighbors, str) and interstep_neighbors == "auto":
+        return 2 * int(interstep_knn)
+    return None if interstep_neighbors is None else int(interstep_neighbors)
 
 
 def _check_int(name: str, value: Any, low: int, high: float = np.inf, none_ok: bool = False) -> None:
@@ -92,10 +137,11 @@ class MMPHATE(BaseEstimator):
         Diffusion time; "auto" picks the knee of the von Neumann entropy.
     gamma : float, default 0
         0: square-root potential (m-phate's default); 1: PHATE's log potential.
-    n_landmark : int or None, default 4000
-        Landmarks of fast PHATE (used when there are more nodes). m-phate's default; most of the
-        PHATE stage's fixed cost grows with it (k-means, the landmark operator's powers and MDS),
-        so ``n_landmark=2000`` (phate's own default) fits about twice as fast on large tensors.
+    n_landmark : int, "auto" or None, default "auto"
+        Landmarks of fast PHATE (used when there are more nodes). "auto" takes one per 50 nodes
+        within [2000, 4000] (see :func:`resolve_n_landmark`; logged): phate's own default of 2000
+        up to 100,000 nodes, m-phate's 4000 from 200,000 nodes on. Most of the PHATE stage's fixed
+        cost grows with it (k-means, the landmark operator's powers and MDS). None: no landmarks.
     n_svd : int, default 100
         Singular vectors used to choose landmarks.
     n_pca : int or None, default 100
@@ -103,15 +149,32 @@ class MMPHATE(BaseEstimator):
     mds_solver : {"sgd", "smacof"}, default "sgd"
         Metric MDS solver. m-phate uses "smacof"; "sgd" (phate's default) gives nearly the same
         layout in a fraction of the time.
-    n_clusters : int, default 2
-        Unit clusters found from the inter-step entropy trajectories.
+    n_clusters : int or "auto", default 2
+        Unit clusters found from the inter-step entropy trajectories. "auto" picks the number
+        from the data with the gap statistic (1 when the units show no cluster structure; see
+        :func:`mmphate_widget.cluster.choose_n_clusters`); the choice is logged.
     entropy_bins : int, default 20
         Histogram bins of the distance-entropy estimator.
-    interstep_neighbors : int or None, default None
-        None keeps every interstep entry above ``thresh`` (exact). An int keeps, for each slice,
-        only its nearest slices of the same unit: an approximation for inputs whose interstep
-        kernel does not fit in memory or makes the fit slow; it is logged. 50 is a good start
-        (``bench/RESULTS.md`` compares it with the exact kernel and the reference).
+    interstep_thresh : float or None, default None
+        Interstep entries below this are dropped; None uses ``thresh``. 0 keeps the reference's
+        dense interstep block. The largest fraction of a row's interstep mass that the cut
+        removes is logged.
+    node_order : {"unit", "spec"}, default "unit"
+        The order in which phate receives the nodes when landmarks are used. "unit" (unit by
+        unit) makes graphtools' sparse products faster; "spec" is the spec's epoch-major order,
+        as the reference uses (it changes which nodes the landmark draw sees first, so results
+        differ within the randomness of landmarking). Returned arrays are always in spec order.
+    interstep_neighbors : int, "auto" or None, default "auto"
+        Each slice keeps interstep edges to its ``interstep_neighbors`` nearest slices of the same
+        unit (union of both directions; the bandwidth is computed as in the exact kernel): the
+        spec's k-nearest-slices sparsification, logged. "auto" keeps ``2 * interstep_knn`` (50 by
+        default): twice the neighbourhood that sets the bandwidth, which holds nearly all of a
+        slice's Gaussian mass. On the real-network suite of ``bench/RESULTS.md`` this is far more
+        faithful across slices than the reference's dense block and about as faithful within a
+        slice, at a fraction of the time and memory (fewer neighbours lost intra-step
+        preservation on some networks, more lost it on others). None keeps every interstep entry
+        above ``interstep_thresh`` (the spec's exact kernel, dense for units whose slices repeat);
+        ``MMPHATE.reference()`` reproduces the reference's choices.
     random_state : int or None, default 0
         A fixed value makes results identical from run to run.
     n_jobs : int, default 1
@@ -123,11 +186,21 @@ class MMPHATE(BaseEstimator):
     ----------
     embedding_ : ndarray of shape (n_nodes, n_components)
     kernel_ : scipy.sparse.csr_matrix of shape (n_nodes, n_nodes)
+        The affinity PHATE diffused on: the multislice kernel less the entries below ``thresh``,
+        which graphtools removes (as it does for the reference).
     t_ : int
         The diffusion time used.
     intrastep_entropy_ : ndarray of shape (n_epochs, n_steps)
     interstep_entropy_ : ndarray of shape (n_units, n_epochs)
     unit_clusters_ : ndarray of int of shape (n_units,)
+    n_clusters_ : int
+        The number of clusters found (the one chosen with ``n_clusters="auto"``).
+    cluster_stability_ : float
+        How reproducible the clusters are over 50 bootstrap replicates of the units and the
+        time steps, in [0, 1] (1 by definition for one cluster); below 0.6 they are unstable,
+        below 0.85 weak (:mod:`mmphate_widget.cluster_stability`).
+    unit_cluster_confidence_ : ndarray of shape (n_units,)
+        Per unit, the fraction of those replicates in which it stays in its cluster.
     epoch_, step_, unit_ : ndarray of int of shape (n_nodes,)
         Epoch index, step and unit of every node.
     epochs_ : ndarray of int of shape (n_epochs,)
@@ -156,13 +229,15 @@ class MMPHATE(BaseEstimator):
         thresh: float = 1e-4,
         t: int | str = "auto",
         gamma: float = 0,
-        n_landmark: int | None = 4000,
+        n_landmark: int | str | None = "auto",
         n_svd: int = 100,
         n_pca: int | None = 100,
         mds_solver: str = "sgd",
-        n_clusters: int = 2,
+        n_clusters: int | str = 2,
         entropy_bins: int = 20,
-        interstep_neighbors: int | None = None,
+        interstep_neighbors: int | str | None = "auto",
+        interstep_thresh: float | None = None,
+        node_order: str = "unit",
         random_state: int | None = 0,
         n_jobs: int = 1,
         verbose: bool | int = True,
@@ -181,20 +256,42 @@ class MMPHATE(BaseEstimator):
         self.n_clusters = n_clusters
         self.entropy_bins = entropy_bins
         self.interstep_neighbors = interstep_neighbors
+        self.interstep_thresh = interstep_thresh
+        self.node_order = node_order
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.verbose = verbose
+
+    #: The reference's (m-phate 0.1.6) pipeline choices, where ours differ by default.
+    REFERENCE_SETTINGS: dict[str, Any] = {
+        "interstep_thresh": 0.0, "interstep_neighbors": None, "mds_solver": "smacof", "node_order": "spec",
+        "n_landmark": 4000, "t": "auto", "gamma": 0, "n_svd": 100, "n_pca": 100, "intrastep_knn": 2,
+        "interstep_knn": 25, "decay": 5, "thresh": 1e-4,
+    }
+
+    @classmethod
+    def reference(cls, **params: Any) -> "MMPHATE":
+        """An estimator that makes the reference's (m-phate 0.1.6) pipeline choices.
+
+        The dense interstep block (``interstep_thresh=0``, no ``interstep_neighbors``), SMACOF
+        metric MDS, 4000 landmarks and the spec's node order: for users who need the paper's
+        numbers. Slower and far more memory-hungry than the defaults on large tensors. Any
+        parameter may still be overridden, e.g. ``MMPHATE.reference(n_components=2)``.
+        """
+        return cls(**{**cls.REFERENCE_SETTINGS, **params})
 
     def _validate_params(self, n_units: int) -> None:
         _check_int("n_components", self.n_components, 1)
         _check_int("intrastep_knn", self.intrastep_knn, 1, n_units - 1)
         _check_int("interstep_knn", self.interstep_knn, 1)
-        _check_int("n_landmark", self.n_landmark, 2, none_ok=True)
+        if not (isinstance(self.n_landmark, str) and self.n_landmark == "auto"):
+            _check_int("n_landmark", self.n_landmark, 2, none_ok=True)
         _check_int("n_svd", self.n_svd, 1)
         _check_int("n_pca", self.n_pca, 1, none_ok=True)
-        _check_int("n_clusters", self.n_clusters, 1, n_units)
+        validate_n_clusters(self.n_clusters, n_units)
         _check_int("entropy_bins", self.entropy_bins, 1)
-        _check_int("interstep_neighbors", self.interstep_neighbors, 1, none_ok=True)
+        if not (isinstance(self.interstep_neighbors, str) and self.interstep_neighbors == "auto"):
+            _check_int("interstep_neighbors", self.interstep_neighbors, 1, none_ok=True)
         if not (self.t == "auto" or (isinstance(self.t, numbers.Integral) and self.t >= 1)):
             raise ValueError(f"t={self.t!r} must be 'auto' or a positive integer.")
         if not isinstance(self.decay, numbers.Real) or self.decay <= 0:
@@ -203,6 +300,13 @@ class MMPHATE(BaseEstimator):
             raise ValueError(f"thresh={self.thresh!r} must be in [0, 1).")
         if not isinstance(self.gamma, numbers.Real) or not -1 <= self.gamma <= 1:
             raise ValueError(f"gamma={self.gamma!r} must be in [-1, 1].")
+        if self.interstep_thresh is not None and (
+            isinstance(self.interstep_thresh, bool) or not isinstance(self.interstep_thresh, numbers.Real)
+            or not 0 <= self.interstep_thresh < 1
+        ):
+            raise ValueError(f"interstep_thresh={self.interstep_thresh!r} must be None or in [0, 1).")
+        if self.node_order not in ("unit", "spec"):
+            raise ValueError(f"node_order={self.node_order!r} must be 'unit' or 'spec'.")
         if self.mds_solver not in ("sgd", "smacof"):
             raise ValueError(f"mds_solver={self.mds_solver!r} must be 'sgd' or 'smacof'.")
 
@@ -244,6 +348,7 @@ class MMPHATE(BaseEstimator):
         self._validate_params(states.shape[2])
         n_epochs, n_steps, n_units, n_samples = states.shape
         show = bool(self.verbose)
+        interstep_neighbors = resolve_interstep_neighbors(self.interstep_neighbors, self.interstep_knn)
         with tqdm(total=4, desc="MM-PHATE", disable=not show, unit="stage") as bar:
             bar.set_postfix_str("multislice kernel")
             kernel = multislice_kernel(
@@ -252,15 +357,18 @@ class MMPHATE(BaseEstimator):
                 interstep_knn=self.interstep_knn,
                 decay=self.decay,
                 thresh=self.thresh,
-                interstep_neighbors=self.interstep_neighbors,
+                interstep_thresh=self.interstep_thresh,
+                interstep_neighbors=interstep_neighbors,
                 n_pca=self.n_pca,
+                random_state=self.random_state,
                 verbose=show,
             )
             bar.update(1)
-            _hint_dense_kernel(kernel, self.interstep_neighbors)
+            _hint_dense_kernel(kernel, interstep_neighbors)
             bar.set_postfix_str(f"PHATE on {kernel.nnz / 1e6:.1f}M kernel entries")
             order = None
-            if self.n_landmark is not None and kernel.shape[0] > self.n_landmark:
+            n_landmark = resolve_n_landmark(self.n_landmark, kernel.shape[0])
+            if self.node_order == "unit" and n_landmark is not None and kernel.shape[0] > n_landmark:
                 # Landmark PHATE multiplies the kernel by tall dense matrices many times (randomized
                 # SVD, spectral coordinates). Handed over unit by unit, each unit's interstep edges
                 # form one contiguous block and those products run 1.5-4x faster. The original
@@ -272,12 +380,12 @@ class MMPHATE(BaseEstimator):
                 n_components=self.n_components,
                 t=self.t,
                 gamma=self.gamma,
-                n_landmark=self.n_landmark,
+                n_landmark=n_landmark,
                 n_svd=self.n_svd,
                 mds_solver=self.mds_solver,
                 random_state=self.random_state,
                 n_jobs=self.n_jobs,
-                verbose=isinstance(self.verbose, int) and not isinstance(self.verbose, bool)
+                verbose=isinstance(self.verbose, numbers.Integral) and not isinstance(self.verbose, bool)
                 and self.verbose >= 2,
             )
             embedding = result.embedding
@@ -288,12 +396,17 @@ class MMPHATE(BaseEstimator):
             bar.update(1)
             bar.set_postfix_str("entropies")
             h_intra = intrastep_entropy(embedding, n_epochs, n_steps, n_units, self.entropy_bins)
-            h_inter = interstep_entropy(embedding, n_epochs, n_steps, n_units, self.entropy_bins)
+            # The bootstrap replicates share the full estimate's distance pass (cluster stability).
+            h_inter, h_inter_boot = interstep_entropy_bootstrap(
+                embedding, n_epochs, n_steps, n_units, self.entropy_bins, random_state=self.random_state
+            )
             bar.update(1)
             bar.set_postfix_str("unit clusters")
             clusters = cluster_units(h_inter, self.n_clusters, random_state=self.random_state)
+            stability = cluster_stability(h_inter_boot, clusters, random_state=self.random_state)
             bar.update(1)
-        self._set_fitted(states, kernel, embedding, result.t, h_intra, h_inter, clusters)
+        _log_stability(int(clusters.max()) + 1, stability)
+        self._set_fitted(states, kernel, embedding, result.t, h_intra, h_inter, clusters, stability)
         return self
 
     def _set_fitted(
@@ -305,6 +418,7 @@ class MMPHATE(BaseEstimator):
         h_intra: np.ndarray,
         h_inter: np.ndarray,
         clusters: np.ndarray,
+        stability: ClusterStability,
     ) -> None:
         top_label = None
         if states.labels is not None:
@@ -315,6 +429,9 @@ class MMPHATE(BaseEstimator):
         self.intrastep_entropy_ = h_intra
         self.interstep_entropy_ = h_inter
         self.unit_clusters_ = np.asarray(clusters, dtype=np.int64)
+        self.n_clusters_ = int(self.unit_clusters_.max()) + 1
+        self.cluster_stability_ = stability.stability
+        self.unit_cluster_confidence_ = stability.unit_confidence
         self.epochs_ = states.epochs
         self.unit_names_ = list(states.unit_names)
         self.labels_ = states.labels

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -35,6 +37,35 @@ def test_planted_groups_become_the_two_clusters(fitted):
     active = fitted.interstep_entropy_[:10, -1].mean()
     quiet = fitted.interstep_entropy_[10:, -1].mean()
     assert active > quiet
+    # ... and they are stable: (nearly) every replicate reproduces them.
+    assert fitted.n_clusters_ == 2
+    assert fitted.cluster_stability_ >= 0.95
+    assert fitted.unit_cluster_confidence_.min() >= 0.95
+
+
+def test_auto_n_clusters_finds_the_planted_groups(small_states, caplog):
+    import logging
+
+    X, _ = small_states
+    with caplog.at_level(logging.INFO, logger="mmphate_widget"):
+        model = MMPHATE(interstep_knn=10, n_clusters="auto", verbose=False).fit(X)
+    assert model.n_clusters_ == 2
+    np.testing.assert_array_equal(model.unit_clusters_, [0] * 10 + [1] * 6)
+    assert "the gap statistic chose 2 unit cluster(s)" in caplog.text
+    assert re.search(r"2 unit clusters, stability (0\.9\d|1\.00) \(stable\)", caplog.text)
+
+
+def test_unstable_clusters_are_a_warning(monkeypatch, caplog):
+    from mmphate_widget.cluster_stability import ClusterStability
+
+    X, _ = simulate_rnn_training(5, 5, 6, 10, random_state=2)
+    monkeypatch.setattr(
+        estimator_module, "cluster_stability", lambda *a, **k: ClusterStability(0.3, np.full(6, 0.5))
+    )
+    model = MMPHATE(interstep_knn=5, t=5, verbose=False).fit(X)
+    assert model.cluster_stability_ == 0.3
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("The 2 unit clusters are unstable (stability 0.30)" in w for w in warnings)
 
 
 def test_fixed_random_state_gives_identical_results(small_states, fitted):
@@ -45,6 +76,8 @@ def test_fixed_random_state_gives_identical_results(small_states, fitted):
     np.testing.assert_array_equal(again.embedding_, fitted.embedding_)
     np.testing.assert_array_equal(again.interstep_entropy_, fitted.interstep_entropy_)
     np.testing.assert_array_equal(again.unit_clusters_, fitted.unit_clusters_)
+    assert again.cluster_stability_ == fitted.cluster_stability_
+    np.testing.assert_array_equal(again.unit_cluster_confidence_, fitted.unit_cluster_confidence_)
 
 
 def test_two_components_and_fixed_t():
@@ -67,7 +100,9 @@ def test_most_active_label():
 @pytest.mark.parametrize(
     "params, message",
     [
-        ({"n_clusters": 20}, r"n_clusters=20 must be an integer in \[1, 8\]"),
+        ({"n_clusters": 20}, r"n_clusters=20 must be between 1 and the number of units \(8\), or 'auto'"),
+        ({"n_clusters": 0}, r"n_clusters=0 must be between 1 and the number of units \(8\), or 'auto'"),
+        ({"n_clusters": "foo"}, r"n_clusters='foo' must be .*, or 'auto' to choose it from the data"),
         ({"intrastep_knn": 8}, "intrastep_knn"),
         ({"t": 0}, "t=0"),
         ({"t": "fast"}, "t='fast'"),
@@ -99,13 +134,14 @@ def test_bad_input_fails_before_any_heavy_work(monkeypatch):
         MMPHATE(interstep_knn=5, verbose=False).fit(X)
 
 
-def test_failed_fit_leaves_nothing_half_computed(monkeypatch):
+@pytest.mark.parametrize("stage", ["phate_embedding", "cluster_stability"])
+def test_failed_fit_leaves_nothing_half_computed(monkeypatch, stage):
     X, _ = simulate_rnn_training(6, 5, 8, 12, random_state=1)
 
-    def broken_phate(*args, **kwargs):
-        raise RuntimeError("PHATE failed")
+    def broken_stage(*args, **kwargs):
+        raise RuntimeError(f"{stage} failed")
 
-    monkeypatch.setattr(estimator_module, "phate_embedding", broken_phate)
+    monkeypatch.setattr(estimator_module, stage, broken_stage)
     model = MMPHATE(interstep_knn=5, verbose=False)
     with pytest.raises(RuntimeError):
         model.fit(X)
@@ -127,6 +163,19 @@ def test_sklearn_parameter_api():
     assert "n_clusters=4" in repr(model)
 
 
+def test_numpy_scalar_parameters_fit_like_python_numbers():
+    X, _ = simulate_rnn_training(5, 5, 6, 10, random_state=2)
+    plain = {"n_components": 3, "n_landmark": 50, "t": 5, "interstep_knn": 5, "n_clusters": 2,
+             "random_state": 0, "decay": 5.0, "gamma": 0.0, "verbose": False}
+    as_numpy = {name: np.bool_(v) if isinstance(v, bool) else np.float32(v) if isinstance(v, float)
+                else np.int64(v) for name, v in plain.items()}
+    model = MMPHATE(**as_numpy).fit(X)
+    assert model.get_params()["random_state"] is as_numpy["random_state"]  # stored unchanged
+    reference = MMPHATE(**plain).fit(X)
+    np.testing.assert_array_equal(model.embedding_, reference.embedding_)
+    np.testing.assert_array_equal(model.unit_clusters_, reference.unit_clusters_)
+
+
 def test_dense_kernel_hint(caplog):
     import logging
 
@@ -135,7 +184,7 @@ def test_dense_kernel_hint(caplog):
     dense = sparse.csr_matrix(np.ones((30_000, 300)))  # 300 entries per node
     with caplog.at_level(logging.WARNING, logger="mmphate_widget.estimator"):
         estimator_module._hint_dense_kernel(dense, None)
-    assert "interstep_neighbors=50" in caplog.text
+    assert "interstep_neighbors='auto'" in caplog.text
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="mmphate_widget.estimator"):
         estimator_module._hint_dense_kernel(dense, 50)
@@ -158,7 +207,8 @@ def test_landmark_path_hands_phate_unit_major_nodes_and_restores_the_order(monke
 
     monkeypatch.setattr(estimator_module, "phate_embedding", recording_phate)
     model = MMPHATE(n_landmark=50, interstep_knn=5, verbose=False).fit(X)
-    spec_kernel = estimator_module.multislice_kernel(X, interstep_knn=5)
+    neighbors = estimator_module.resolve_interstep_neighbors(model.interstep_neighbors, 5)
+    spec_kernel = estimator_module.multislice_kernel(X, interstep_knn=5, interstep_neighbors=neighbors)
     # phate saw the nodes unit by unit ...
     order = estimator_module.unit_major_order(E * T, U)
     assert abs(seen["kernel"] - spec_kernel[order][:, order]).max() == 0
@@ -188,3 +238,67 @@ def test_quiet_fit_prints_nothing_even_from_phate():
         assert "landmark operator" in buffer.getvalue()
     finally:
         handler.setStream(previous)
+
+
+@pytest.mark.parametrize(
+    ("n_nodes", "expected"), [(3_000, 2000), (48_000, 2000), (150_000, 3000), (1_000_000, 4000)]
+)
+def test_auto_landmarks_grow_with_the_nodes_within_bounds(n_nodes, expected):
+    assert estimator_module.resolve_n_landmark("auto", n_nodes) == expected
+    assert estimator_module.resolve_n_landmark(700, n_nodes) == 700
+    assert estimator_module.resolve_n_landmark(None, n_nodes) is None
+
+
+def test_auto_interstep_neighbors_is_twice_the_bandwidth_neighbourhood():
+    assert estimator_module.resolve_interstep_neighbors("auto", 25) == 50
+    assert estimator_module.resolve_interstep_neighbors("auto", 7) == 14
+    assert estimator_module.resolve_interstep_neighbors(None, 25) is None
+    assert estimator_module.resolve_interstep_neighbors(np.int64(30), 25) == 30
+
+
+def test_defaults_use_the_logged_sparse_kernel_and_auto_landmarks(caplog, monkeypatch):
+    import logging
+
+    X, _ = simulate_rnn_training(10, 30, 12, 10, random_state=2)  # 3,600 nodes, 300 slices
+    seen = {}
+    real_phate = estimator_module.phate_embedding
+
+    def recording_phate(kernel, **kwargs):
+        seen.update(kwargs)
+        return real_phate(kernel, **{**kwargs, "n_landmark": 200, "t": 5})
+
+    monkeypatch.setattr(estimator_module, "phate_embedding", recording_phate)
+    with caplog.at_level(logging.INFO):
+        model = MMPHATE(verbose=False).fit(X)
+    assert "nearest slices of the same unit only (interstep_neighbors=50)" in caplog.text
+    assert seen["n_landmark"] == 2000  # fewer nodes than landmarks: phate runs without them
+    exact = estimator_module.multislice_kernel(X, interstep_knn=25)
+    assert model.kernel_.nnz < exact.nnz
+
+
+@pytest.mark.reference
+def test_reference_switch_makes_the_reference_choices():
+    model = MMPHATE.reference(n_components=2)
+    params = model.get_params()
+    assert params["n_components"] == 2
+    for key, value in MMPHATE.REFERENCE_SETTINGS.items():
+        assert params[key] == value
+    assert (params["interstep_thresh"], params["interstep_neighbors"], params["mds_solver"], params["node_order"]) == (
+        0.0, None, "smacof", "spec"
+    )
+    # its kernel is the reference's dense one, entry for entry
+    import warnings
+
+    from m_phate.kernel import multislice_kernel as m_kernel
+    from m_phate.utils import normalize
+
+    X, _ = simulate_rnn_training(3, 10, 6, 12, random_state=4)
+    X = X.astype(np.float64)  # the reference normalises in the input's precision
+    fitted = MMPHATE.reference(interstep_knn=5, n_landmark=None, t=5, verbose=False).fit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = m_kernel(normalize(X.reshape(30, 6, 12)), interslice_knn=5, n_jobs=1).tocsr()
+    ref.data[ref.data < 1e-4] = 0  # graphtools drops these, for the reference and for us
+    ref.eliminate_zeros()
+    assert abs(fitted.kernel_ - ref).max() <= 1e-10
+    assert fitted.kernel_.nnz == ref.nnz
