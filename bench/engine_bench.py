@@ -79,23 +79,23 @@ def describe(impl: str, options: dict) -> str:
     return "ours" + (" (" + ", ".join(f"{k}={v}" for k, v in options.items()) + ")" if options else " (defaults)")
 
 
-def run(label: str, shape: tuple[int, ...], impl: str, options: dict, timeout: float) -> dict:
-    """One fit in its own process under /usr/bin/time -v, then its neighbourhood preservation."""
+def measure(X_path: Path, impl: str, options: dict, slug: str, timeout: float) -> dict:
+    """One fit in its own process under /usr/bin/time -v, then its neighbourhood preservation.
+
+    Returns the child's RESULT line (fit_s, t, stage times) plus wall_s, peak_rss_gb and the
+    four preservation scores, or {"error": ...} when the fit failed.
+    """
     from mmphate_widget import neighbourhood_preservation
 
-    X_path = tensor_path(shape)
-    slug = re.sub(r"[^A-Za-z0-9]+", "_", f"{'x'.join(map(str, shape))}_{describe(impl, options)}").strip("_")
+    slug = re.sub(r"[^A-Za-z0-9]+", "_", slug).strip("_")
     Y_path = OUT / "embeddings" / f"{slug}.npy"
     Y_path.parent.mkdir(parents=True, exist_ok=True)
     cmd = ["/usr/bin/time", "-v", sys.executable, str(HERE / "run_one.py"), "--impl", impl,
-           "--tensor", str(X_path), "--embedding-out", str(Y_path)]
-    for key, value in options.items():
-        cmd += ["--" + key.replace("_", "-"), str(value)]
+           "--tensor", str(X_path), "--embedding-out", str(Y_path), "--params", json.dumps(options)]
     print("$", " ".join(cmd[2:]), flush=True)
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     line = next((l for l in proc.stdout.splitlines() if l.startswith("RESULT ")), None)
-    result = {"label": label, "impl": impl, "options": options, "shape": list(shape),
-              "config": describe(impl, options), "measured": _now()}
+    result: dict = {"measured": _now()}
     if proc.returncode != 0 or line is None:
         result["error"] = proc.stderr[-2000:]
         print("   failed:", result["error"][-500:], flush=True)
@@ -104,11 +104,27 @@ def run(label: str, shape: tuple[int, ...], impl: str, options: dict, timeout: f
     rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr).group(1))
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)", proc.stderr).group(1)
     seconds = sum(float(p) * 60**i for i, p in enumerate(reversed(wall.split(":"))))
-    result.update(wall_s=round(seconds, 1), peak_rss_gb=round(rss_kb / 1024**2, 2))
+    cpu = sum(float(re.search(rf"{kind} time \(seconds\): ([\d.]+)", proc.stderr).group(1))
+              for kind in ("User", "System"))
+    # CPU seconds (user + system) are kept beside the wall time: they vary far less when the
+    # machine is not quiet.
+    result.update(wall_s=round(seconds, 1), cpu_s=round(cpu, 1), peak_rss_gb=round(rss_kb / 1024**2, 2))
     X = np.load(X_path, allow_pickle=False)
+    if X_path.suffix == ".npz":
+        with X:
+            X = X["hidden_states"]
     scores = neighbourhood_preservation(X, np.load(Y_path, allow_pickle=False), ks=(10, 40))
     result.update({k: round(float(v), 4) for k, v in scores.items()})
     print("  ", json.dumps({k: v for k, v in result.items() if k != "options"}), flush=True)
+    return result
+
+
+def run(label: str, shape: tuple[int, ...], impl: str, options: dict, timeout: float) -> dict:
+    """One row of this benchmark: a fit of the simulated tensor of ``shape``."""
+    result = {"label": label, "impl": impl, "options": options, "shape": list(shape),
+              "config": describe(impl, options)}
+    slug = f"{'x'.join(map(str, shape))}_{describe(impl, options)}"
+    result.update(measure(tensor_path(shape), impl, options, slug, timeout))
     return result
 
 

@@ -4,8 +4,11 @@ Called by ``engine_bench.py`` under ``/usr/bin/time -v``, one process per run, s
 time and peak memory are those of loading the tensor and fitting, nothing else (the neighbourhood
 preservation is scored afterwards, in the parent process, from the saved embedding)::
 
-    python bench/run_one.py --impl ours --tensor T.npy --embedding-out Y.npy [--interstep-neighbors 50] [--n-landmark 2000]
-    python bench/run_one.py --impl reference --tensor T.npy --embedding-out Y.npy
+    python bench/run_one.py --impl ours --tensor T.npy --embedding-out Y.npy [--params '{"n_landmark": 2000}']
+    python bench/run_one.py --impl reference --tensor T.npz --embedding-out Y.npy
+
+``--params`` is a JSON object of ``MMPHATE`` parameters (``"reference": true`` starts from
+``MMPHATE.reference()``). A ``.npz`` tensor is read from its ``hidden_states`` array.
 """
 
 from __future__ import annotations
@@ -22,9 +25,11 @@ import numpy as np
 def run_ours(X: np.ndarray, args: argparse.Namespace) -> tuple[np.ndarray, dict]:
     import mmphate_widget.estimator as est
     from mmphate_widget import MMPHATE
+    from mmphate_widget.cluster import choose_n_clusters
 
-    model = MMPHATE(n_components=3, random_state=0, verbose=False,
-                    interstep_neighbors=args.interstep_neighbors, n_landmark=args.n_landmark)
+    params = json.loads(args.params)
+    factory = MMPHATE.reference if params.pop("reference", False) else MMPHATE
+    model = factory(**{"n_components": 3, "random_state": 0, "verbose": False, **params})
     stages = {}
     kernel_fn, phate_fn = est.multislice_kernel, est.phate_embedding
 
@@ -42,6 +47,9 @@ def run_ours(X: np.ndarray, args: argparse.Namespace) -> tuple[np.ndarray, dict]
     model.fit(X)
     stages["kernel_nnz"] = int(model.kernel_.nnz)
     stages["t"] = model.t_
+    stages["cluster_sizes"] = np.bincount(model.unit_clusters_).tolist()
+    stages["cluster_stability"] = round(float(model.cluster_stability_), 3)
+    stages["auto_n_clusters"] = choose_n_clusters(model.interstep_entropy_, random_state=0)
     return model.embedding_, stages
 
 
@@ -61,11 +69,13 @@ def main() -> None:
     parser.add_argument("--impl", choices=["ours", "reference"], required=True)
     parser.add_argument("--tensor", required=True, help=".npy file of shape (E, T, U, S)")
     parser.add_argument("--embedding-out", required=True, help="where to save the (N, 3) embedding")
-    parser.add_argument("--interstep-neighbors", type=int, default=None)
-    parser.add_argument("--n-landmark", type=int, default=4000)
+    parser.add_argument("--params", default="{}", help="JSON object of MMPHATE parameters (ours)")
     args = parser.parse_args()
 
     X = np.load(args.tensor, allow_pickle=False)
+    if args.tensor.endswith(".npz"):
+        with X:
+            X = X["hidden_states"]
     t0 = time.perf_counter()
     Y, extra = (run_ours if args.impl == "ours" else run_reference)(X, args)
     seconds = time.perf_counter() - t0
