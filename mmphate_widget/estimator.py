@@ -115,6 +115,14 @@ def _check_int(name: str, value: Any, low: int, high: float = np.inf, none_ok: b
         raise ValueError(f"{name}={value!r} must be {bound}{' or None' if none_ok else ''}.")
 
 
+def _check_int_or_auto(name: str, value: Any, low: int) -> None:
+    if isinstance(value, str):
+        if value != "auto":
+            raise ValueError(f"{name}={value!r} must be 'auto', an integer >= {low} or None.")
+        return
+    _check_int(name, value, low, none_ok=True)
+
+
 class MMPHATE(BaseEstimator):
     """Multiway Multislice PHATE for hidden states recorded through training.
 
@@ -284,14 +292,12 @@ class MMPHATE(BaseEstimator):
         _check_int("n_components", self.n_components, 1)
         _check_int("intrastep_knn", self.intrastep_knn, 1, n_units - 1)
         _check_int("interstep_knn", self.interstep_knn, 1)
-        if not (isinstance(self.n_landmark, str) and self.n_landmark == "auto"):
-            _check_int("n_landmark", self.n_landmark, 2, none_ok=True)
+        _check_int_or_auto("n_landmark", self.n_landmark, 2)
         _check_int("n_svd", self.n_svd, 1)
         _check_int("n_pca", self.n_pca, 1, none_ok=True)
         validate_n_clusters(self.n_clusters, n_units)
         _check_int("entropy_bins", self.entropy_bins, 1)
-        if not (isinstance(self.interstep_neighbors, str) and self.interstep_neighbors == "auto"):
-            _check_int("interstep_neighbors", self.interstep_neighbors, 1, none_ok=True)
+        _check_int_or_auto("interstep_neighbors", self.interstep_neighbors, 1)
         if not (self.t == "auto" or (isinstance(self.t, numbers.Integral) and self.t >= 1)):
             raise ValueError(f"t={self.t!r} must be 'auto' or a positive integer.")
         if not isinstance(self.decay, numbers.Real) or self.decay <= 0:
