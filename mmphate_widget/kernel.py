@@ -254,9 +254,10 @@ def _interstep_entries(
             if thresh > 0:
                 la, lb = np.nonzero((d2 > cutoff) & (d2 < _UNDERFLOW / inv_bw2))
                 upper = lb > la
-                la, lb = la[upper] + start, lb[upper] + start
-                lost = np.exp(d2[la - start, lb - start] * -inv_bw2)
-                removed_mass[u::n_units] += np.bincount(la, lost, n_slices) + np.bincount(lb, lost, n_slices)
+                la, lb = la[upper], lb[upper]
+                lost = np.exp(d2[la, lb] * -inv_bw2)
+                removed_mass[u::n_units] += (np.bincount(la + start, lost, n_slices)
+                                             + np.bincount(lb + start, lost, n_slices))
         a, b, v = np.concatenate(a_parts), np.concatenate(b_parts), np.concatenate(v_parts)
         kept_mass[u::n_units] = np.bincount(a, v, n_slices) + np.bincount(b, v, n_slices)
         rows.append(np.concatenate([a, b]).astype(index_dtype) * n_units + u)
