@@ -111,7 +111,7 @@ def load_rows() -> dict:
 
 
 def _options(name: str, net: Network | Simulated, rows: dict) -> dict:
-    impl, options = CONFIGS[name]
+    options = CONFIGS[name][1]
     if name == "0.1 + t=reference's":
         options = {**options, "t": rows[(net.name, "reference")]["t"]}
     return options
