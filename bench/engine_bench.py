@@ -85,7 +85,7 @@ def measure(X_path: Path, impl: str, options: dict, slug: str, timeout: float) -
     Returns the child's RESULT line (fit_s, t, stage times) plus wall_s, peak_rss_gb and the
     four preservation scores, or {"error": ...} when the fit failed.
     """
-    from mmphate_widget import neighbourhood_preservation
+    from mmphate_widget import neighborhood_preservation
 
     slug = re.sub(r"[^A-Za-z0-9]+", "_", slug).strip("_")
     Y_path = OUT / "embeddings" / f"{slug}.npy"
@@ -113,7 +113,7 @@ def measure(X_path: Path, impl: str, options: dict, slug: str, timeout: float) -
     if X_path.suffix == ".npz":
         with X:
             X = X["hidden_states"]
-    scores = neighbourhood_preservation(X, np.load(Y_path, allow_pickle=False), ks=(10, 40))
+    scores = neighborhood_preservation(X, np.load(Y_path, allow_pickle=False), ks=(10, 40))
     result.update({k: round(float(v), 4) for k, v in scores.items()})
     print("  ", json.dumps({k: v for k, v in result.items() if k != "options"}), flush=True)
     return result

@@ -77,6 +77,8 @@ CONFIGS: dict[str, tuple[str, dict]] = {
     "neighbors=100, landmarks=2000": ("ours", {**V01, "interstep_neighbors": 100, "n_landmark": 2000}),
     "neighbors=50, landmarks=1000": ("ours", {**V01, "interstep_neighbors": 50, "n_landmark": 1000}),
     "defaults, n_landmark=2000": ("ours", {"n_landmark": 2000}),
+    "defaults, n_svd=50": ("ours", {"n_svd": 50}),
+    "defaults, n_svd=25": ("ours", {"n_svd": 25}),
     "neighbors=50, landmarks=2000, spec order": ("ours", {**V01, "interstep_neighbors": 50, "n_landmark": 2000,
                                                           "node_order": "spec"}),
 }
@@ -85,6 +87,7 @@ PLANS = {
     "candidates": ["neighbors=5, landmarks=2000", "neighbors=10, landmarks=2000", "neighbors=25, landmarks=2000", "neighbors=50, landmarks=2000",
                    "neighbors=100, landmarks=2000", "neighbors=50, landmarks=1000",
                    "neighbors=50, landmarks=2000, spec order"],
+    "svd": ["defaults", "defaults, n_svd=50", "defaults, n_svd=25"],
     "ablation": ["0.1 defaults", "0.1 + smacof", "0.1 + dense interstep", "0.1 + spec node order",
                  "0.1 + n_landmark=2000", "0.1 + interstep_neighbors=50", "0.1 + t=reference's"],
 }

@@ -87,7 +87,7 @@ def build(net: Network) -> dict[str, np.ndarray]:
     """Train ``net`` and record its hidden states; returns the arrays that are cached."""
     import torch
 
-    from mmphate_widget.torch_recording import record_hidden_states
+    from mmphate_widget.recording.pytorch import record_hidden_states
 
     torch.set_num_threads(1)
     torch.manual_seed(net.seed)

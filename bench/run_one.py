@@ -23,9 +23,9 @@ import numpy as np
 
 
 def run_ours(X: np.ndarray, args: argparse.Namespace) -> tuple[np.ndarray, dict]:
-    import mmphate_widget.estimator as est
+    import mmphate_widget.engine.estimator as est
     from mmphate_widget import MMPHATE
-    from mmphate_widget.cluster import choose_n_clusters
+    from mmphate_widget.engine.cluster import choose_n_clusters
 
     params = json.loads(args.params)
     factory = MMPHATE.reference if params.pop("reference", False) else MMPHATE

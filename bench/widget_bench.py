@@ -8,7 +8,7 @@ attributes are set by hand, as ``persistence.load`` does):
 * bytes sent Python -> browser (the comm-open message: JSON state + binary buffers, as
   ipywidgets builds it) and the size of the browser -> Python messages of a click;
 * frame time of a camera rotation, time to recolour (``color_by``) and to filter (``epoch_range``);
-* bundle size (minified and gzip) of ``mmphate_widget/static/widget.js``;
+* bundle size (minified and gzip) of ``mmphate_widget/widget/static/widget.js``;
 * scaling of the JS-side mount (decode + buffers + colours) over 100k, 200k, 400k, 1M points.
 
 Every measurement is taken ``--reps`` times (default 3, each in a fresh page) and the median
@@ -47,7 +47,7 @@ import numpy as np
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
-BUNDLE = REPO / "mmphate_widget" / "static" / "widget.js"
+BUNDLE = REPO / "mmphate_widget" / "widget" / "static" / "widget.js"
 HARNESS = BENCH / "widget_harness.html"
 FAKE_MODEL = BENCH.parent / "tests" / "browser" / "fake_model.js"
 RESULTS = BENCH / "out" / "widget_results.md"
@@ -84,7 +84,7 @@ SLOPE_LIMIT = 1.5
 
 def synthetic_model(n_epochs: int, n_steps: int, n_units: int, seed: int = 0) -> Any:
     """A fitted ``MMPHATE`` built by hand (no fit): a smooth spiral per unit, drifting by epoch."""
-    from mmphate_widget.estimator import MMPHATE
+    from mmphate_widget.engine.estimator import MMPHATE
 
     rng = np.random.default_rng(seed)
     E, T, U = n_epochs, n_steps, n_units
@@ -162,7 +162,7 @@ def write_state(widget: Any, folder: Path) -> dict[str, int]:
     folder.mkdir(parents=True, exist_ok=True)
     state = widget.get_state()
     spec: dict[str, Any] = {"json": {}, "binary": []}
-    from mmphate_widget.widget import CONTRACT_TRAITS
+    from mmphate_widget.widget.widget import CONTRACT_TRAITS
 
     for name in CONTRACT_TRAITS:
         value = state[name]
@@ -393,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from playwright.sync_api import sync_playwright
 
-    from mmphate_widget.widget import MMPHATEWidget
+    from mmphate_widget.widget.widget import MMPHATEWidget
 
     started = time.perf_counter()
     load_before = cpu_note()

@@ -2,26 +2,52 @@
 
 Compute the embedding, entropies and unit clusters with :class:`MMPHATE`; look at them in
 JupyterLab with :class:`MMPHATEWidget`.
+
+The package is layered; each layer imports only the ones above it in this list:
+
+* :mod:`mmphate_widget.contract` -- constants shared with the front end (``contract.json``);
+* :mod:`mmphate_widget.engine` -- inputs, kernel, embedding, entropies, clusters, persistence;
+* :mod:`mmphate_widget.analysis` -- metrics, baselines, cluster ablation, simulated data;
+* :mod:`mmphate_widget.recording` -- hidden states from PyTorch networks;
+* :mod:`mmphate_widget.widget` -- the anywidget front end's Python side.
+
+``MMPHATEWidget`` is imported on first use, so engine-only code never loads anywidget.
 """
 
-from .ablation import AblationResult, cluster_ablation
-from .baselines import baseline_embedding
-from .cluster import cluster_units
-from .entropy import interstep_entropy, intrastep_entropy, pairwise_distance_entropy
-from .estimator import MMPHATE
-from .inputs import validate_hidden_states
-from .kernel import multislice_kernel, normalize_hidden_states
-from .metrics import neighbourhood_preservation
-from .persistence import load, save
-from .synthetic import simulate_rnn_training
-from .widget import MMPHATEWidget
+from __future__ import annotations
 
-__version__ = "0.1.0"
+from typing import TYPE_CHECKING, Any
+
+from .analysis import (
+    AblationResult,
+    baseline_embedding,
+    cluster_ablation,
+    neighborhood_preservation,
+    neighbourhood_preservation,
+    simulate_rnn_training,
+)
+from .contract import __version__
+from .engine import (
+    MMPHATE,
+    cluster_units,
+    interstep_entropy,
+    intrastep_entropy,
+    load,
+    multislice_kernel,
+    normalize_hidden_states,
+    pairwise_distance_entropy,
+    save,
+    validate_hidden_states,
+)
+
+if TYPE_CHECKING:
+    from .widget import MMPHATEWidget
 
 __all__ = [
-    "AblationResult",
     "MMPHATE",
+    "AblationResult",
     "MMPHATEWidget",
+    "__version__",
     "baseline_embedding",
     "cluster_ablation",
     "cluster_units",
@@ -29,6 +55,7 @@ __all__ = [
     "intrastep_entropy",
     "load",
     "multislice_kernel",
+    "neighborhood_preservation",
     "neighbourhood_preservation",
     "normalize_hidden_states",
     "pairwise_distance_entropy",
@@ -36,3 +63,15 @@ __all__ = [
     "simulate_rnn_training",
     "validate_hidden_states",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "MMPHATEWidget":
+        from .widget import MMPHATEWidget
+
+        return MMPHATEWidget
+    raise AttributeError(f"module 'mmphate_widget' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mmphate_widget.synthetic import simulate_rnn_training
+from mmphate_widget.analysis.synthetic import simulate_rnn_training
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from mmphate_widget.ablation import cluster_ablation
+from mmphate_widget.analysis.ablation import cluster_ablation
 
 N_CLASSES = 3
 # units 0-2 carry the class (unit c is high for class c); units 3-5 are pure noise

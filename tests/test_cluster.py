@@ -7,7 +7,7 @@ import logging
 import numpy as np
 import pytest
 
-from mmphate_widget.cluster import choose_n_clusters, cluster_units
+from mmphate_widget.engine.cluster import choose_n_clusters, cluster_units
 
 
 def test_planted_groups_are_found_and_ordered_by_activity():
@@ -78,7 +78,7 @@ def test_auto_finds_no_structure_in_noise(shape):
 
 def test_auto_is_deterministic_and_logs_its_choice(caplog):
     traj = planted([9, 7], [RISING, FALLING], noise=0.2, seed=4)
-    with caplog.at_level(logging.INFO, logger="mmphate_widget.cluster"):
+    with caplog.at_level(logging.INFO, logger="mmphate_widget.engine.cluster"):
         a = cluster_units(traj, "auto", random_state=3)
     assert "the gap statistic chose 2 unit cluster(s)" in caplog.text
     np.testing.assert_array_equal(cluster_units(traj, "auto", random_state=3), a)

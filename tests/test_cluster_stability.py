@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from mmphate_widget import cluster_stability as module
-from mmphate_widget.cluster import cluster_units
-from mmphate_widget.cluster_stability import STABILITY_LEVELS, cluster_stability, stability_level
-from mmphate_widget.entropy import interstep_entropy_bootstrap
+from mmphate_widget.engine import cluster_stability as module
+from mmphate_widget.engine.cluster import cluster_units
+from mmphate_widget.engine.cluster_stability import STABILITY_LEVELS, cluster_stability, stability_level
+from mmphate_widget.engine.entropy import interstep_entropy_bootstrap
 
 EPOCHS = np.linspace(0, 1, 15)
 
@@ -94,12 +95,9 @@ def test_bad_shapes_are_named(reps, clusters):
         cluster_stability(reps, clusters)
 
 
-def test_levels_come_from_the_file_the_front_end_reads():
-    shared = Path(module.__file__).with_name("cluster_stability.json")
-    assert json.loads(shared.read_text()) == STABILITY_LEVELS
-    assert '"../../mmphate_widget/cluster_stability.json"' in (
-        Path(module.__file__).parents[1] / "js" / "src" / "stability.ts"
-    ).read_text()
+def test_levels_come_from_the_contract_the_front_end_bundles():
+    shared = resources.files("mmphate_widget").joinpath("contract.json")
+    assert json.loads(shared.read_text())["cluster_stability"] == STABILITY_LEVELS
     low, high = STABILITY_LEVELS["unstable_below"], STABILITY_LEVELS["stable_from"]
     assert [stability_level(v) for v in (low - 0.01, low, high - 0.01, high)] == [
         "unstable", "weak", "weak", "stable",

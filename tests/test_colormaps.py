@@ -1,4 +1,4 @@
-"""Python colour maps and node colours match the front end's (mmphate_widget.colormaps)."""
+"""Python colour maps and node colours match the front end's (mmphate_widget.widget.colormaps)."""
 
 import re
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mmphate_widget import colormaps as cm
+from mmphate_widget.widget import colormaps as cm
 
 JS_SRC = Path(__file__).resolve().parents[1] / "js" / "src"
 

@@ -6,9 +6,9 @@ import numpy as np
 import phate
 import phate.vne
 
-from mmphate_widget.embedding import phate_embedding, select_t, singular_values, von_neumann_entropy
-from mmphate_widget.kernel import multislice_kernel
-from mmphate_widget.synthetic import simulate_rnn_training
+from mmphate_widget.engine.embedding import phate_embedding, select_t, singular_values, von_neumann_entropy
+from mmphate_widget.engine.kernel import multislice_kernel
+from mmphate_widget.analysis.synthetic import simulate_rnn_training
 
 
 def test_von_neumann_entropy_matches_phate():
@@ -81,16 +81,16 @@ def test_sgd_mds_convergence_warning_is_logged_even_when_quiet(caplog, capsys):
     X, _ = simulate_rnn_training(3, 4, 5, 8, random_state=0)
     K = multislice_kernel(X, interstep_knn=3)
     try:
-        with caplog.at_level(logging.WARNING, logger="mmphate_widget.embedding"):
+        with caplog.at_level(logging.WARNING, logger="mmphate_widget.engine.embedding"):
             # 60 nodes: phate's SGD-MDS heuristic ("stress still changing") fires on this input
             phate_embedding(K, t=5, random_state=0, verbose=False)
-            ours = [r for r in caplog.records if r.name == "mmphate_widget.embedding"]
+            ours = [r for r in caplog.records if r.name == "mmphate_widget.engine.embedding"]
             assert [r.levelno for r in ours] == [logging.WARNING]
             assert "SGD-MDS may not have converged" in ours[0].getMessage()
             assert "mds_solver='smacof'" in ours[0].getMessage()
             caplog.clear()
             phate_embedding(K, t=5, random_state=0, mds_solver="smacof", verbose=False)
-            assert not [r for r in caplog.records if r.name == "mmphate_widget.embedding"]
+            assert not [r for r in caplog.records if r.name == "mmphate_widget.engine.embedding"]
     finally:
         phate_logger.handlers[0].setStream(previous)
     # the rest of phate's log stays quiet, and its logger is left as it was found

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.spatial.transform import Rotation
 
-from mmphate_widget.entropy import (
+from mmphate_widget.engine.entropy import (
     interstep_entropy,
     interstep_entropy_bootstrap,
     intrastep_entropy,
@@ -76,7 +76,7 @@ def test_bins_span_the_global_range_so_values_compare_across_sets():
 
 
 def test_large_inputs_are_processed_in_chunks_identically(monkeypatch):
-    import mmphate_widget.entropy as entropy
+    import mmphate_widget.engine.entropy as entropy
 
     rng = np.random.default_rng(4)
     sets = rng.normal(size=(50, 12, 3))
@@ -125,7 +125,7 @@ def test_bootstrap_full_estimate_is_interstep_entropy_and_replicates_resample_st
 
 
 def test_bootstrap_is_seeded_and_chunking_changes_nothing(monkeypatch):
-    import mmphate_widget.entropy as entropy
+    import mmphate_widget.engine.entropy as entropy
 
     E, T, U = 4, 9, 6
     Y = np.random.default_rng(6).normal(size=(E * T * U, 2))

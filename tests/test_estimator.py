@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-import mmphate_widget.estimator as estimator_module
+import mmphate_widget.engine.estimator as estimator_module
 from mmphate_widget import MMPHATE, simulate_rnn_training
 
 
@@ -56,7 +56,7 @@ def test_auto_n_clusters_finds_the_planted_groups(small_states, caplog):
 
 
 def test_unstable_clusters_are_a_warning(monkeypatch, caplog):
-    from mmphate_widget.cluster_stability import ClusterStability
+    from mmphate_widget.engine.cluster_stability import ClusterStability
 
     X, _ = simulate_rnn_training(5, 5, 6, 10, random_state=2)
     monkeypatch.setattr(
@@ -186,11 +186,11 @@ def test_dense_kernel_hint(caplog):
     from scipy import sparse
 
     dense = sparse.csr_matrix(np.ones((30_000, 300)))  # 300 entries per node
-    with caplog.at_level(logging.WARNING, logger="mmphate_widget.estimator"):
+    with caplog.at_level(logging.WARNING, logger="mmphate_widget.engine.estimator"):
         estimator_module._hint_dense_kernel(dense, None)
     assert "interstep_neighbors='auto'" in caplog.text
     caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="mmphate_widget.estimator"):
+    with caplog.at_level(logging.WARNING, logger="mmphate_widget.engine.estimator"):
         estimator_module._hint_dense_kernel(dense, 50)
         estimator_module._hint_dense_kernel(sparse.csr_matrix(np.ones((100, 300))), None)
     assert caplog.text == ""

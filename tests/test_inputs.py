@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mmphate_widget.inputs import validate_hidden_states
+from mmphate_widget.engine.inputs import validate_hidden_states
 
 
 def good(shape=(3, 4, 5, 6), seed=0):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from mmphate_widget.kernel import (
+from mmphate_widget.engine.kernel import (
     multislice_kernel,
     node_features,
     normalize_hidden_states,
@@ -138,7 +138,7 @@ def test_constant_unit_is_centred_not_divided():
 def test_interstep_neighbors_is_a_logged_sparser_subset(caplog):
     X = smooth_tensor((6, 10, 5, 12), seed=5)
     exact = multislice_kernel(X, interstep_thresh=0)
-    with caplog.at_level(logging.INFO, logger="mmphate_widget.kernel"):
+    with caplog.at_level(logging.INFO, logger="mmphate_widget.engine.kernel"):
         approx = multislice_kernel(X, interstep_thresh=0, interstep_neighbors=4)
     assert "interstep_neighbors=4" in caplog.text
     assert approx.nnz < exact.nnz
@@ -242,7 +242,7 @@ def test_largest_interstep_mass_cut_is_logged(caplog):
     X = two_phase_tensor((4, 10, 5, 12), seed=3, noise=0.6)
     N, U = 40 * 5, 5
     dense = multislice_kernel(X, interstep_knn=5, interstep_thresh=0)
-    with caplog.at_level(logging.INFO, logger="mmphate_widget.kernel"):
+    with caplog.at_level(logging.INFO, logger="mmphate_widget.engine.kernel"):
         multislice_kernel(X, interstep_knn=5, thresh=1e-2)
     same_unit = np.subtract.outer(np.arange(N) % U, np.arange(N) % U) == 0
     inter = dense.toarray() * same_unit
@@ -254,7 +254,7 @@ def test_largest_interstep_mass_cut_is_logged(caplog):
 
 def test_mass_cut_among_nearest_slices_is_logged(caplog):
     X = two_phase_tensor((4, 10, 5, 12), seed=3, noise=0.6)
-    with caplog.at_level(logging.INFO, logger="mmphate_widget.kernel"):
+    with caplog.at_level(logging.INFO, logger="mmphate_widget.engine.kernel"):
         multislice_kernel(X, interstep_knn=5, thresh=0.5, interstep_neighbors=8)
     assert 0 < _logged_cut_percent(caplog.text) <= 100
 
@@ -276,7 +276,7 @@ def test_a_thousand_units_in_a_slice_without_a_units_squared_times_features_temp
 def test_many_samples_use_a_seeded_randomized_pca(caplog):
     rng = np.random.default_rng(0)
     rows = rng.normal(size=(200, 6)) @ rng.normal(size=(6, 2100)) + 1e-3 * rng.normal(size=(200, 2100))
-    with caplog.at_level(logging.INFO, logger="mmphate_widget.kernel"):
+    with caplog.at_level(logging.INFO, logger="mmphate_widget.engine.kernel"):
         projected = project_pca(rows, 6, random_state=1)
     assert "randomized" in caplog.text
     np.testing.assert_array_equal(projected, project_pca(rows, 6, random_state=1))

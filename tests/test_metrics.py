@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mmphate_widget import baseline_embedding, neighbourhood_preservation, simulate_rnn_training
-from mmphate_widget.kernel import node_features
-from mmphate_widget.metrics import group_preservation
+from mmphate_widget import baseline_embedding, neighborhood_preservation, simulate_rnn_training
+from mmphate_widget.engine.kernel import node_features
+from mmphate_widget.analysis.metrics import group_preservation
 
 
 @pytest.fixture(scope="module")
@@ -18,10 +18,10 @@ def states():
 def test_perfect_and_random_embeddings(states):
     E, T, U, S = states.shape
     exact = node_features(states).reshape(-1, S)
-    scores = neighbourhood_preservation(states, exact, ks=(3, 10))
+    scores = neighborhood_preservation(states, exact, ks=(3, 10))
     assert scores == {"intra@3": 1.0, "inter@3": 1.0, "intra@10": 1.0, "inter@10": 1.0}
     noise = np.random.default_rng(0).normal(size=(E * T * U, 3))
-    random_scores = neighbourhood_preservation(states, noise, ks=(3,))
+    random_scores = neighborhood_preservation(states, noise, ks=(3,))
     assert random_scores["intra@3"] < 0.6
     assert random_scores["inter@3"] < 0.6
 
@@ -34,7 +34,7 @@ def test_group_preservation_counts_overlap():
 
 
 def test_k_is_capped_by_group_size(states):
-    scores = neighbourhood_preservation(states, node_features(states).reshape(-1, 10), ks=(40,))
+    scores = neighborhood_preservation(states, node_features(states).reshape(-1, 10), ks=(40,))
     assert scores["intra@40"] == 1.0
 
 
@@ -44,12 +44,12 @@ def test_baselines(states, method):
     Y = baseline_embedding(states, method, **kwargs)
     assert Y.shape == (states[..., 0].size, 3)
     assert np.all(np.isfinite(Y))
-    scores = neighbourhood_preservation(states, Y, ks=(5,))
+    scores = neighborhood_preservation(states, Y, ks=(5,))
     assert 0.0 < scores["inter@5"] <= 1.0
 
 
 def test_unknown_baseline_and_too_large_isomap(monkeypatch, states):
-    import mmphate_widget.baselines as baselines
+    import mmphate_widget.analysis.baselines as baselines
 
     with pytest.raises(ValueError, match="choose one of"):
         baseline_embedding(states, "umap")

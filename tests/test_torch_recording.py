@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from mmphate_widget.torch_recording import record_hidden_states, zero_units
+from mmphate_widget.recording.pytorch import record_hidden_states, zero_units
 
 torch.set_num_threads(1)
 
@@ -153,7 +153,7 @@ def test_multilayer_silences_the_top_layer_only():
 
 
 def test_ablation_predict_in_a_few_lines():
-    from mmphate_widget.ablation import cluster_ablation
+    from mmphate_widget.analysis.ablation import cluster_ablation
 
     model = Classifier("GRU")
     x = make_inputs(True, samples=12)

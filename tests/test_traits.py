@@ -1,10 +1,10 @@
-"""Validation rules of the widget's synced state traits (mmphate_widget.traits)."""
+"""Validation rules of the widget's synced state traits (mmphate_widget.widget.validators)."""
 
 import numpy as np
 import pytest
 from traitlets import TraitError
 
-from mmphate_widget import traits as checks
+from mmphate_widget.widget import validators as checks
 
 
 def test_color_by_accepts_every_mode_and_label_only_with_labels():

@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 import traitlets
 
-import mmphate_widget.widget as widget_module
-from mmphate_widget import colormaps as cm
-from mmphate_widget import wire
-from mmphate_widget.estimator import MMPHATE
-from mmphate_widget.persistence import load, save
-from mmphate_widget.synthetic import simulate_rnn_training
-from mmphate_widget.widget import BUILD_COMMAND, MMPHATEWidget
+import mmphate_widget.widget.widget as widget_module
+from mmphate_widget.widget import colormaps as cm
+from mmphate_widget.widget import wire
+from mmphate_widget.engine.estimator import MMPHATE
+from mmphate_widget.engine.persistence import load, save
+from mmphate_widget.analysis.synthetic import simulate_rnn_training
+from mmphate_widget.widget.widget import BUILD_COMMAND, MMPHATEWidget
 
 E, T, U, S = 6, 5, 8, 12
 N = E * T * U
@@ -141,7 +141,7 @@ def test_cluster_stability_trait_is_a_fraction(w):
 
 
 def test_embedding_dimensions_other_than_2_or_3_fail_before_fitting(tensor, monkeypatch):
-    import mmphate_widget.estimator as estimator_module
+    import mmphate_widget.engine.estimator as estimator_module
 
     monkeypatch.setattr(estimator_module.MMPHATE, "fit", lambda *a, **k: 1 / 0)
     with pytest.raises(ValueError, match="n_components=4 must be 2 or 3"):
@@ -170,7 +170,7 @@ def test_package_imports_without_the_bundle():
 import pathlib
 real_is_file = pathlib.Path.is_file
 pathlib.Path.is_file = lambda p: p.name != "widget.js" and real_is_file(p)
-from mmphate_widget.widget import MMPHATEWidget
+from mmphate_widget.widget.widget import MMPHATEWidget
 try:
     MMPHATEWidget(None)
 except RuntimeError as err:

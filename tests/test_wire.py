@@ -1,11 +1,11 @@
-"""Binary wire format of the widget's data traits (mmphate_widget.wire)."""
+"""Binary wire format of the widget's data traits (mmphate_widget.widget.wire)."""
 
 import numpy as np
 import pytest
 
-from mmphate_widget import wire
-from mmphate_widget.estimator import MMPHATE
-from mmphate_widget.synthetic import simulate_rnn_training
+from mmphate_widget.widget import wire
+from mmphate_widget.engine.estimator import MMPHATE
+from mmphate_widget.analysis.synthetic import simulate_rnn_training
 
 E, T, U, S = 6, 5, 8, 12
 

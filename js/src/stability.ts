@@ -1,10 +1,12 @@
 /**
- * How to read the unit clusters' stability (mmphate_widget/cluster_stability.py): the level of a
+ * How to read the unit clusters' stability (mmphate_widget/engine/cluster_stability.py): the level of a
  * stability value, per-cluster unit counts and the texts the legend, the control bar and the
- * tooltip show. The thresholds live in one JSON file that the Python engine reads too.
+ * tooltip show. The thresholds live in contract.json, which the Python engine reads too.
  */
-import LEVELS from "../../mmphate_widget/cluster_stability.json";
+import CONTRACT from "./contract";
 import type { WidgetData } from "./decode";
+
+const LEVELS = CONTRACT.cluster_stability;
 
 export type StabilityLevel = "stable" | "weak" | "unstable";
 

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
-import LEVELS from "../../mmphate_widget/cluster_stability.json";
+import CONTRACT from "../../mmphate_widget/contract.json";
 import { colorKey } from "../src/colors";
 import { clusterSizes, clusterSummary, confidenceText, stabilityLevel } from "../src/stability";
 import { bytesOf, makeData } from "./fixtures";
+
+const LEVELS = CONTRACT.cluster_stability;
 
 describe("stability levels", () => {
   it("read the thresholds the Python engine reads", () => {

@@ -20,10 +20,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from mmphate_widget.widget import CONTRACT_TRAITS
+from mmphate_widget.widget.widget import CONTRACT_TRAITS
 
 REPO = Path(__file__).resolve().parents[2]
-BUNDLE = REPO / "mmphate_widget" / "static" / "widget.js"
+BUNDLE = REPO / "mmphate_widget" / "widget" / "static" / "widget.js"
 HARNESS = Path(__file__).with_name("harness.html")
 FAKE_MODEL = Path(__file__).with_name("fake_model.js")
 
@@ -70,9 +70,9 @@ def fitted() -> Fixture:
     """A widget on a small fitted model: 6 epochs (numbered 0, 5, ..., 25) x 5 steps x 8 units."""
     if not BUNDLE.is_file():
         pytest.fail(f"{BUNDLE} is missing; build it with: npm ci --prefix js && npm run build --prefix js")
-    from mmphate_widget.estimator import MMPHATE
-    from mmphate_widget.synthetic import simulate_rnn_training
-    from mmphate_widget.widget import MMPHATEWidget
+    from mmphate_widget.engine.estimator import MMPHATE
+    from mmphate_widget.analysis.synthetic import simulate_rnn_training
+    from mmphate_widget.widget.widget import MMPHATEWidget
 
     hidden, labels = simulate_rnn_training(6, 5, 8, 12, random_state=0)
     epochs = [0, 5, 10, 15, 20, 25]
@@ -87,9 +87,9 @@ def fitted() -> Fixture:
 @pytest.fixture(scope="session")
 def fitted_2d() -> Fixture:
     """A widget on a two-component embedding: 4 epochs x 3 steps x 5 units, no labels."""
-    from mmphate_widget.estimator import MMPHATE
-    from mmphate_widget.synthetic import simulate_rnn_training
-    from mmphate_widget.widget import MMPHATEWidget
+    from mmphate_widget.engine.estimator import MMPHATE
+    from mmphate_widget.analysis.synthetic import simulate_rnn_training
+    from mmphate_widget.widget.widget import MMPHATEWidget
 
     hidden, _ = simulate_rnn_training(4, 3, 5, 10, random_state=1)
     model = MMPHATE(n_components=2, random_state=0, interstep_knn=3, t=10, verbose=False).fit(hidden)

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from mmphate_widget import wire
+from mmphate_widget.widget import wire
 
 pytestmark = pytest.mark.browser
 
@@ -106,7 +106,7 @@ def test_color_by_recolours_points_and_legend(page):
 
 
 def test_cluster_legend_shows_the_stability(open_widget, fitted):
-    from mmphate_widget.cluster_stability import stability_level
+    from mmphate_widget.engine.cluster_stability import stability_level
 
     model = fitted.widget.model
     stability = model.cluster_stability_

@@ -18,8 +18,8 @@ EPOCHS = [1, 3, 5, 7, 9, 11]
 READY = '.mmphate-root[data-mmphate-ready="true"]'
 SETUP = f"""\
 import numpy as np
-from mmphate_widget.synthetic import simulate_rnn_training
-from mmphate_widget.widget import MMPHATEWidget
+from mmphate_widget.analysis.synthetic import simulate_rnn_training
+from mmphate_widget.widget.widget import MMPHATEWidget
 
 hidden, labels = simulate_rnn_training({E}, {T}, {U}, {S}, random_state=0)
 w = MMPHATEWidget(

@@ -13,7 +13,7 @@ Falling entropy means the points collapse (compression); rising entropy means th
 
 :func:`interstep_entropy_bootstrap` also returns bootstrap replicates of the inter-step entropy
 (time steps resampled within each epoch, from the same embedding and the same global bins), from
-which :mod:`mmphate_widget.cluster_stability` measures how stable the unit clusters are.
+which :mod:`mmphate_widget.engine.cluster_stability` measures how stable the unit clusters are.
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ def interstep_entropy_bootstrap(
     full estimate (no extra distance pass). Nothing is refitted.
 
     The bootstrap of the units, the other half of the cluster stability, happens in
-    :func:`mmphate_widget.cluster_stability.cluster_stability`.
+    :func:`mmphate_widget.engine.cluster_stability.cluster_stability`.
 
     Parameters
     ----------

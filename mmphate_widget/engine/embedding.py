@@ -10,7 +10,7 @@ about 1e-11, the entropy curve to about 1e-12, and the chosen ``t`` is the same 
 
 phate and graphtools log through tasklogger's ``graphtools`` logger, which prints to the stdout it
 first saw. A quiet fit drops everything below ERROR there, except phate's SGD-MDS convergence
-warning, which is always passed on to this module's logger (``mmphate_widget.embedding``).
+warning, which is always passed on to this module's logger (``mmphate_widget.engine.embedding``).
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def phate_embedding(
     Parameters
     ----------
     kernel : sparse matrix of shape (N, N)
-        Symmetric affinities, e.g. from :func:`mmphate_widget.kernel.multislice_kernel`.
+        Symmetric affinities, e.g. from :func:`mmphate_widget.engine.kernel.multislice_kernel`.
     n_components : int, default 3
     t : int or "auto", default "auto"
         Diffusion time; ``"auto"`` takes the knee of the von Neumann entropy (t < 100).
@@ -142,7 +142,7 @@ def phate_embedding(
     verbose : bool, default False
         Let phate and graphtools print their own progress and warnings; otherwise only errors.
         Either way phate's SGD-MDS convergence warning is logged as a WARNING of
-        ``mmphate_widget.embedding``.
+        ``mmphate_widget.engine.embedding``.
 
     Returns
     -------

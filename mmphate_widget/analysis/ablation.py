@@ -2,7 +2,7 @@
 
 Framework-agnostic: the caller supplies ``predict(X, keep_mask)``, which runs its own trained
 model with the hidden units where ``keep_mask`` is False set to zero (for PyTorch recurrent
-layers, :func:`mmphate_widget.torch_recording.zero_units` does that in a few lines). This module
+layers, :func:`mmphate_widget.recording.pytorch.zero_units` does that in a few lines). This module
 only chooses the masks, calls ``predict`` and scores the predictions.
 """
 

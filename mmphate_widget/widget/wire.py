@@ -2,7 +2,7 @@
 
 Everything heavy crosses to the browser once, as little-endian bytes that arrive in JavaScript as
 a ``DataView`` (see ``docs/how-it-works.md``, "Widget wire format"). This module is the only place
-that knows the layouts: :mod:`mmphate_widget.widget` builds its data traits with
+that knows the layouts: :mod:`mmphate_widget.widget.widget` builds its data traits with
 :func:`model_state`, and tests read them back with :func:`decode`.
 """
 
@@ -243,7 +243,7 @@ def model_state(model: Any) -> dict[str, Any]:
     Parameters
     ----------
     model : MMPHATE
-        A fitted model (or one returned by :func:`mmphate_widget.persistence.load`) carrying the
+        A fitted model (or one returned by :func:`mmphate_widget.engine.persistence.load`) carrying the
         attributes listed in ``docs/how-it-works.md``.
 
     Returns

@@ -131,7 +131,7 @@ def node_colors(model: Any, color_by: str) -> np.ndarray:
     model : MMPHATE
         A fitted model.
     color_by : str
-        One of :data:`mmphate_widget.traits.COLOR_BY`.
+        One of :data:`mmphate_widget.widget.validators.COLOR_BY`.
 
     Returns
     -------

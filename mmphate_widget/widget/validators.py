@@ -2,7 +2,7 @@
 
 Each function takes a proposed value and the bounds that depend on the fitted model, and returns
 the normalised value or raises :class:`traitlets.TraitError` naming the bad value and the valid
-range. :class:`mmphate_widget.widget.MMPHATEWidget` calls them from its ``@validate`` hooks, so the
+range. :class:`mmphate_widget.widget.widget.MMPHATEWidget` calls them from its ``@validate`` hooks, so the
 same rules apply to values set from Python and values sent by the browser.
 """
 

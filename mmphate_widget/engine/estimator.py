@@ -160,7 +160,7 @@ class MMPHATE(BaseEstimator):
     n_clusters : int or "auto", default 2
         Unit clusters found from the inter-step entropy trajectories. "auto" picks the number
         from the data with the gap statistic (1 when the units show no cluster structure; see
-        :func:`mmphate_widget.cluster.choose_n_clusters`); the choice is logged.
+        :func:`mmphate_widget.engine.cluster.choose_n_clusters`); the choice is logged.
     entropy_bins : int, default 20
         Histogram bins of the distance-entropy estimator.
     interstep_thresh : float or None, default None
@@ -206,7 +206,7 @@ class MMPHATE(BaseEstimator):
     cluster_stability_ : float
         How reproducible the clusters are over 50 bootstrap replicates of the units and the
         time steps, in [0, 1] (1 by definition for one cluster); below 0.6 they are unstable,
-        below 0.85 weak (:mod:`mmphate_widget.cluster_stability`).
+        below 0.85 weak (:mod:`mmphate_widget.engine.cluster_stability`).
     unit_cluster_confidence_ : ndarray of shape (n_units,)
         Per unit, the fraction of those replicates in which it stays in its cluster.
     epoch_, step_, unit_ : ndarray of int of shape (n_nodes,)

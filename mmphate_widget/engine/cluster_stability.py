@@ -7,11 +7,11 @@ with the full clustering. Each replicate resamples, with replacement,
 * the units (the objects being clustered, as in Hennig's ``clusterboot``, 2007): a unit's
   cluster should not depend on which other units happen to be there;
 * the time steps of every epoch, from which the inter-step entropies are recomputed on the
-  fitted embedding (:func:`mmphate_widget.entropy.interstep_entropy_bootstrap`; PHATE is not
+  fitted embedding (:func:`mmphate_widget.engine.entropy.interstep_entropy_bootstrap`; PHATE is not
   refitted): the entropies' own estimation noise.
 
 Each replicate is clustered with the same k-means procedure and the same k as the full data
-(:func:`mmphate_widget.cluster.cluster_units`); replicate clusters are matched to full ones by
+(:func:`mmphate_widget.engine.cluster.cluster_units`); replicate clusters are matched to full ones by
 Hungarian matching on the contingency table of the drawn units. Reported:
 
 * ``stability``: the mean adjusted Rand index between replicate and full clusterings over the
@@ -28,15 +28,13 @@ the planted groups of ``simulate_rnn_training`` and 0.1 to 0.3 for a split of st
 units. The replicates do not refit MM-PHATE, so they cannot show how the clusters depend on its
 settings: clusters that fail here are not real, clusters that pass are worth checking under
 other settings.
-:data:`STABILITY_LEVELS` (shared with the widget through ``cluster_stability.json``) names the
+:data:`STABILITY_LEVELS` (shared with the widget through ``contract.json``) names the
 readings: below 0.6 unstable, below 0.85 weak.
 """
 
 from __future__ import annotations
 
-import json
 import warnings
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -45,16 +43,15 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score
 from threadpoolctl import threadpool_limits
 
+from ..contract import CONTRACT
 from .cluster import _kmeans, cluster_features
 
 __all__ = ["STABILITY_LEVELS", "ClusterStability", "cluster_stability", "stability_level"]
 
-#: Thresholds for reading a stability value, shared with the widget (js/src/stability.ts):
+#: Thresholds for reading a stability value, shared with the widget (``contract.json``):
 #: ``{"unstable_below": 0.6, "stable_from": 0.85}``. On the adjusted Rand index, 0.6 is about
 #: one unit in eight changing cluster between replicates.
-STABILITY_LEVELS: dict[str, float] = json.loads(
-    Path(__file__).with_name("cluster_stability.json").read_text(encoding="utf-8")
-)
+STABILITY_LEVELS: dict[str, float] = dict(CONTRACT["cluster_stability"])
 
 
 def stability_level(stability: float) -> str:
@@ -89,7 +86,7 @@ def cluster_stability(
     ----------
     replicates : array-like of shape (n_bootstrap, n_units, n_epochs)
         Inter-step entropy replicates over resampled time steps, from
-        :func:`~mmphate_widget.entropy.interstep_entropy_bootstrap`.
+        :func:`~mmphate_widget.engine.entropy.interstep_entropy_bootstrap`.
     clusters : array-like of int of shape (n_units,)
         The full clustering, ids 0..k-1 (``unit_clusters_``).
     n_init : int, default 10

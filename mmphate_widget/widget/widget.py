@@ -1,8 +1,8 @@
 """``MMPHATEWidget``: the JupyterLab / Notebook 7 widget showing an MM-PHATE embedding in 3-D.
 
 The widget is an anywidget whose front end lives in ``js/`` (bundled to ``static/widget.js``). The
-heavy data crosses to the browser once as binary traits built by :mod:`mmphate_widget.wire`; all
-view state lives in the synced traits declared below, validated by :mod:`mmphate_widget.traits`, so
+heavy data crosses to the browser once as binary traits built by :mod:`mmphate_widget.widget.wire`; all
+view state lives in the synced traits declared below, validated by :mod:`mmphate_widget.widget.validators`, so
 Python can drive the view and read it back. The contract is ``docs/how-it-works.md``.
 """
 
@@ -17,7 +17,7 @@ import numpy as np
 import traitlets
 
 from . import colormaps, wire
-from . import traits as checks
+from . import validators as checks
 
 __all__ = ["BUILD_COMMAND", "CONTRACT_TRAITS", "MMPHATEWidget"]
 
@@ -58,7 +58,7 @@ def _fitted_model(data: Any, fit_metadata: dict[str, Any], mmphate_params: dict[
             "must be 2 or 3 (fit MMPHATE directly for other dimensions)"
         )
     # Imported here: the estimator pulls in the whole engine (phate, graphtools, scikit-learn).
-    from .estimator import MMPHATE
+    from ..engine.estimator import MMPHATE
 
     return MMPHATE(**mmphate_params).fit(data, **fit_metadata)
 
@@ -76,7 +76,7 @@ class MMPHATEWidget(anywidget.AnyWidget):
     data : array-like of shape (E, T, U, S) or MMPHATE
         Either hidden states (E epochs, T time steps, U units, S samples), which are then fitted
         with ``MMPHATE(**mmphate_params)`` (a progress bar shows), or an already fitted ``MMPHATE``,
-        e.g. from :func:`mmphate_widget.persistence.load`.
+        e.g. from :func:`mmphate_widget.engine.persistence.load`.
     labels : array-like of shape (S,), optional
         Class label per sample; enables ``color_by="label"``. Only when fitting.
     epochs : array-like of shape (E,), optional
@@ -89,7 +89,7 @@ class MMPHATEWidget(anywidget.AnyWidget):
     class_names : list of str, optional
         Names of the label classes, in code order. Only when fitting.
     **mmphate_params
-        Parameters of :class:`mmphate_widget.estimator.MMPHATE` (e.g. ``t=10``,
+        Parameters of :class:`mmphate_widget.engine.estimator.MMPHATE` (e.g. ``t=10``,
         ``random_state=0``). Only when fitting.
 
     Attributes
@@ -137,7 +137,7 @@ class MMPHATEWidget(anywidget.AnyWidget):
     if _CSS_PATH.is_file():
         _css = _CSS_PATH
 
-    # Data, Python -> browser, sent once (binary layouts in mmphate_widget.wire).
+    # Data, Python -> browser, sent once (binary layouts in mmphate_widget.widget.wire).
     _positions = traitlets.Bytes(b"").tag(sync=True)
     _dims = traitlets.Dict().tag(sync=True)
     _epoch_numbers = traitlets.Bytes(b"").tag(sync=True)

@@ -396,7 +396,7 @@ def multislice_kernel(
     ----------
     hidden_states : ndarray of shape (n_epochs, n_steps, n_units, n_samples)
         Hidden-unit activations (validate them first with
-        :func:`mmphate_widget.inputs.validate_hidden_states`).
+        :func:`mmphate_widget.engine.inputs.validate_hidden_states`).
     intrastep_knn : int, default 2
         Adaptive bandwidth of unit u in a slice = distance to its k-th nearest other unit.
     interstep_knn : int, default 25

@@ -14,9 +14,9 @@ from typing import Iterable
 import numpy as np
 from sklearn.neighbors import NearestNeighbors
 
-from .kernel import node_features
+from ..engine.kernel import node_features
 
-__all__ = ["neighbourhood_preservation", "group_preservation"]
+__all__ = ["group_preservation", "neighborhood_preservation", "neighbourhood_preservation"]
 
 
 def _knn_sets(points: np.ndarray, k: int) -> np.ndarray:
@@ -63,7 +63,7 @@ def group_preservation(high: np.ndarray, low: np.ndarray, k: int) -> float:
     return hits / (a.shape[0] * a.shape[1] * k)
 
 
-def neighbourhood_preservation(
+def neighborhood_preservation(
     hidden_states: np.ndarray,
     embedding: np.ndarray,
     ks: Iterable[int] = (10, 40),
@@ -98,3 +98,7 @@ def neighbourhood_preservation(
             np.swapaxes(features, 0, 1), np.swapaxes(emb, 0, 1), k
         )
     return out
+
+
+#: British spelling, kept as an alias of :func:`neighborhood_preservation` (the name before 0.1.0).
+neighbourhood_preservation = neighborhood_preservation

@@ -2,7 +2,7 @@
 
 Each treats the (E*T*U) x S matrix of normalised node rows as ordinary data, so the result has
 one row per node in the same node order as MM-PHATE and can be scored with
-:func:`mmphate_widget.metrics.neighbourhood_preservation`.
+:func:`mmphate_widget.analysis.metrics.neighborhood_preservation`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import numpy as np
 from sklearn.decomposition import PCA
 from sklearn.manifold import TSNE, Isomap
 
-from .kernel import node_features
+from ..engine.kernel import node_features
 
 __all__ = ["baseline_embedding", "BASELINES"]
 

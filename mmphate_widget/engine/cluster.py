@@ -109,7 +109,7 @@ def choose_n_clusters(
     structure; the scan stops there.
 
     It gives small answers where they are due (2 for the planted groups of
-    :func:`~mmphate_widget.synthetic.simulate_rnn_training`, 1 for a 16-unit GRU whose two
+    :func:`~mmphate_widget.analysis.synthetic.simulate_rnn_training`, 1 for a 16-unit GRU whose two
     clusters changed with the MM-PHATE settings), where the rule that looks for the largest gap
     (Dudoit & Fridlyand 2002) splits off small groups of units, up to k = 7 on those planted
     groups. Its known weakness: it stops early when a

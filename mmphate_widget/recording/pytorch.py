@@ -3,7 +3,7 @@
 ``record_hidden_states`` gives one epoch's slice of the MM-PHATE tensor (steps, units, samples);
 stack one per epoch to get (epochs, steps, units, samples). ``zero_units`` clamps chosen hidden
 units to zero during forward passes, which is what a cluster ablation's ``predict`` needs
-(:func:`mmphate_widget.ablation.cluster_ablation`). torch is imported only when these are called.
+(:func:`mmphate_widget.analysis.ablation.cluster_ablation`). torch is imported only when these are called.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def _torch() -> Any:
     try:
         import torch
     except ImportError as err:
-        raise ImportError("mmphate_widget.torch_recording needs PyTorch: pip install torch") from err
+        raise ImportError("mmphate_widget.recording.pytorch needs PyTorch: pip install torch") from err
     return torch
 
 
@@ -105,7 +105,7 @@ def zero_units(rnn_module: Any, units: Any, *, recurrent: bool = True) -> Iterat
 
     Examples
     --------
-    A ``predict`` for :func:`mmphate_widget.ablation.cluster_ablation`, for a classifier ``model``
+    A ``predict`` for :func:`mmphate_widget.analysis.ablation.cluster_ablation`, for a classifier ``model``
     whose recurrent layer is ``model.lstm``::
 
         def predict(X, keep_mask):
