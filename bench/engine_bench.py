@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import itertools
 import json
 import platform
 import re
@@ -76,7 +77,9 @@ def tensor_path(shape: tuple[int, ...]) -> Path:
 def describe(impl: str, options: dict) -> str:
     if impl == "reference":
         return "reference"
-    return "ours" + (" (" + ", ".join(f"{k}={v}" for k, v in options.items()) + ")" if options else " (defaults)")
+    return "ours" + (
+        " (" + ", ".join(f"{k}={v}" for k, v in options.items()) + ")" if options else " (defaults)"
+    )
 
 
 def measure(X_path: Path, impl: str, options: dict, slug: str, timeout: float) -> dict:
@@ -90,22 +93,36 @@ def measure(X_path: Path, impl: str, options: dict, slug: str, timeout: float) -
     slug = re.sub(r"[^A-Za-z0-9]+", "_", slug).strip("_")
     Y_path = OUT / "embeddings" / f"{slug}.npy"
     Y_path.parent.mkdir(parents=True, exist_ok=True)
-    cmd = ["/usr/bin/time", "-v", sys.executable, str(HERE / "run_one.py"), "--impl", impl,
-           "--tensor", str(X_path), "--embedding-out", str(Y_path), "--params", json.dumps(options)]
+    cmd = [
+        "/usr/bin/time",
+        "-v",
+        sys.executable,
+        str(HERE / "run_one.py"),
+        "--impl",
+        impl,
+        "--tensor",
+        str(X_path),
+        "--embedding-out",
+        str(Y_path),
+        "--params",
+        json.dumps(options),
+    ]
     print("$", " ".join(cmd[2:]), flush=True)
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    line = next((l for l in proc.stdout.splitlines() if l.startswith("RESULT ")), None)
+    line = next((row for row in proc.stdout.splitlines() if row.startswith("RESULT ")), None)
     result: dict = {"measured": _now()}
     if proc.returncode != 0 or line is None:
         result["error"] = proc.stderr[-2000:]
         print("   failed:", result["error"][-500:], flush=True)
         return result
-    result.update(json.loads(line[len("RESULT "):]))
+    result.update(json.loads(line[len("RESULT ") :]))
     rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr).group(1))
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)", proc.stderr).group(1)
     seconds = sum(float(p) * 60**i for i, p in enumerate(reversed(wall.split(":"))))
-    cpu = sum(float(re.search(rf"{kind} time \(seconds\): ([\d.]+)", proc.stderr).group(1))
-              for kind in ("User", "System"))
+    cpu = sum(
+        float(re.search(rf"{kind} time \(seconds\): ([\d.]+)", proc.stderr).group(1))
+        for kind in ("User", "System")
+    )
     # CPU seconds (user + system) are kept beside the wall time: they vary far less when the
     # machine is not quiet.
     result.update(wall_s=round(seconds, 1), cpu_s=round(cpu, 1), peak_rss_gb=round(rss_kb / 1024**2, 2))
@@ -121,8 +138,13 @@ def measure(X_path: Path, impl: str, options: dict, slug: str, timeout: float) -
 
 def run(label: str, shape: tuple[int, ...], impl: str, options: dict, timeout: float) -> dict:
     """One row of this benchmark: a fit of the simulated tensor of ``shape``."""
-    result = {"label": label, "impl": impl, "options": options, "shape": list(shape),
-              "config": describe(impl, options)}
+    result = {
+        "label": label,
+        "impl": impl,
+        "options": options,
+        "shape": list(shape),
+        "config": describe(impl, options),
+    }
     slug = f"{'x'.join(map(str, shape))}_{describe(impl, options)}"
     result.update(measure(tensor_path(shape), impl, options, slug, timeout))
     return result
@@ -133,8 +155,20 @@ def fmt(value, spec: str = "") -> str:
 
 
 def runs_table(rows: list[dict]) -> str:
-    head = ("run", "E x T x U x S", "nodes", "implementation", "wall s", "peak RSS GB", "fit s",
-            "kernel s", "PHATE s", "kernel nnz", "t", *SCORES)
+    head = (
+        "run",
+        "E x T x U x S",
+        "nodes",
+        "implementation",
+        "wall s",
+        "peak RSS GB",
+        "fit s",
+        "kernel s",
+        "PHATE s",
+        "kernel nnz",
+        "t",
+        *SCORES,
+    )
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         E, T, U, S = r["shape"]
@@ -142,9 +176,16 @@ def runs_table(rows: list[dict]) -> str:
         if "error" in r:
             cells += ["failed"] + [""] * (len(head) - len(cells) - 1)
         else:
-            cells += [fmt(r["wall_s"]), fmt(r["peak_rss_gb"]), fmt(r["fit_s"]), fmt(r.get("kernel_s")),
-                      fmt(r.get("phate_s")), fmt(r.get("kernel_nnz"), ","), fmt(r.get("t")),
-                      *(fmt(r.get(k)) for k in SCORES)]
+            cells += [
+                fmt(r["wall_s"]),
+                fmt(r["peak_rss_gb"]),
+                fmt(r["fit_s"]),
+                fmt(r.get("kernel_s")),
+                fmt(r.get("phate_s")),
+                fmt(r.get("kernel_nnz"), ","),
+                fmt(r.get("t")),
+                *(fmt(r.get(k)) for k in SCORES),
+            ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -164,34 +205,49 @@ def targets_table(rows: list[dict]) -> str:
             memory = ref["peak_rss_gb"] / r["peak_rss_gb"]
             deltas = {k: r[k] - ref[k] for k in ("intra@10", "inter@10", "inter@40")}
             worst = min(deltas.values())
-            measured = (f"{speed:.1f}x faster (wall; fit alone {fit_speed:.1f}x), {memory:.1f}x less peak memory, "
-                        f"preservation vs reference " + ", ".join(f"{k} {v:+.3f}" for k, v in deltas.items()))
+            measured = (
+                f"{speed:.1f}x faster (wall; fit alone {fit_speed:.1f}x), {memory:.1f}x less peak memory, "
+                f"preservation vs reference " + ", ".join(f"{k} {v:+.3f}" for k, v in deltas.items())
+            )
             met = speed >= 10 and memory >= 10 and worst >= -0.02
-            lines.append(f"| 46x100x20x40: >= 10x faster, >= 10x less memory, preservation >= reference - 0.02 "
-                         f"| {r['config']} | {measured} | {'met' if met else '**not met**'} |")
+            lines.append(
+                f"| 46x100x20x40: >= 10x faster, >= 10x less memory, preservation >= reference - 0.02 "
+                f"| {r['config']} | {measured} | {'met' if met else '**not met**'} |"
+            )
         elif shape == AREA2BUMP:
             met = r["wall_s"] < 60 and r["peak_rss_gb"] < 3
-            lines.append(f"| 64x100x20x40: under 60 s and 3 GB | {r['config']} | {r['wall_s']} s, "
-                         f"{r['peak_rss_gb']} GB | {'met' if met else '**not met**'} |")
+            lines.append(
+                f"| 64x100x20x40: under 60 s and 3 GB | {r['config']} | {r['wall_s']} s, "
+                f"{r['peak_rss_gb']} GB | {'met' if met else '**not met**'} |"
+            )
         elif shape == HAR:
             met = r["wall_s"] < 600 and r["peak_rss_gb"] < 8
-            lines.append(f"| 127x128x30x6: finishes, under 10 min and 8 GB | {r['config']} | {r['wall_s']} s, "
-                         f"{r['peak_rss_gb']} GB | {'met' if met else '**not met**'} |")
+            lines.append(
+                f"| 127x128x30x6: finishes, under 10 min and 8 GB | {r['config']} | {r['wall_s']} s, "
+                f"{r['peak_rss_gb']} GB | {'met' if met else '**not met**'} |"
+            )
     return "\n".join(lines)
 
 
 def memory_table(rows: list[dict]) -> str:
     """Peak RSS against nodes, per configuration, with the marginal bytes per node."""
-    lines = ["| implementation | nodes -> peak RSS GB | marginal kB per node between consecutive sizes |",
-             "|---|---|---|"]
+    lines = [
+        "| implementation | nodes -> peak RSS GB | marginal kB per node between consecutive sizes |",
+        "|---|---|---|",
+    ]
     configs = sorted({r["config"] for r in rows if r["impl"] == "ours" and "error" not in r})
     for config in configs:
-        series = sorted((r["shape"][0] * r["shape"][1] * r["shape"][2], r["peak_rss_gb"]) for r in rows
-                        if r["config"] == config and "error" not in r and r["shape"][2] == 20)
+        series = sorted(
+            (r["shape"][0] * r["shape"][1] * r["shape"][2], r["peak_rss_gb"])
+            for r in rows
+            if r["config"] == config and "error" not in r and r["shape"][2] == 20
+        )
         if len(series) < 2:
             continue
         points = ", ".join(f"{n:,}: {gb}" for n, gb in series)
-        slopes = ", ".join(f"{(b[1] - a[1]) * 1024**2 / (b[0] - a[0]):.1f}" for a, b in zip(series, series[1:]))
+        slopes = ", ".join(
+            f"{(b[1] - a[1]) * 1024**2 / (b[0] - a[0]):.1f}" for a, b in itertools.pairwise(series)
+        )
         lines.append(f"| {config} | {points} | {slopes} |")
     return "\n".join(lines)
 
@@ -207,15 +263,30 @@ def report(rows: list[dict]) -> str:
     import sklearn
 
     stamps = [r.get("measured", "") for r in rows]
-    versions = (f"Python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
-                f"scikit-learn {sklearn.__version__}, phate {phate.__version__}, graphtools {graphtools.__version__}")
-    return "\n\n".join([
-        f"Measured {' to '.join(sorted({min(stamps), max(stamps)}))} by `python bench/engine_bench.py` on {platform.machine()} with "
-        f"{_cores()} cores; {versions}.",
-        runs_table(rows),
-        "### Against the targets of issue 2\n\n" + targets_table(rows),
-        "### Peak memory against nodes (U = 20 rows)\n\n" + memory_table(rows),
-    ])
+    versions = (
+        f"Python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
+        f"scikit-learn {sklearn.__version__}, phate {phate.__version__}, graphtools {graphtools.__version__}"
+    )
+    return "\n\n".join(
+        [
+            f"Measured {' to '.join(sorted({min(stamps), max(stamps)}))} by `python bench/engine_bench.py` on {platform.machine()} with "
+            f"{_cores()} cores; {versions}.",
+            runs_table(rows),
+            "### Against the targets of issue 2\n\n" + targets_table(rows),
+            "### Peak memory against nodes (U = 20 rows)\n\n" + memory_table(rows),
+        ]
+    )
+
+
+def write_section(begin: str, end: str, heading: str, text: str) -> None:
+    """Put ``text`` between the ``begin`` and ``end`` markers of RESULTS.md (a new ``heading`` section
+    at the end when the markers are not there yet)."""
+    current = RESULTS.read_text()
+    if begin not in current:
+        current += f"\n{heading}\n\n{begin}\n{end}\n"
+    start, stop = current.index(begin) + len(begin), current.index(end)
+    RESULTS.write_text(current[:start] + "\n" + text + "\n" + current[stop:])
+    print(f"\nupdated {RESULTS}")
 
 
 def _cores() -> int:
@@ -225,12 +296,18 @@ def _cores() -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="our engine only, small sizes")
     parser.add_argument("--update-results", action="store_true", help="rewrite the engine part of RESULTS.md")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per run")
-    parser.add_argument("--only", nargs="+", metavar="LABEL",
-                        help="re-measure only the rows with these labels; keep the others from the last run")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="LABEL",
+        help="re-measure only the rows with these labels; keep the others from the last run",
+    )
     args = parser.parse_args()
     plan = QUICK if args.quick else FULL
     saved = OUT / "engine_results.json"

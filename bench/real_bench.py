@@ -23,8 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-
-from engine_bench import DEMO, OUT, RESULTS, _cores, fmt, measure, tensor_path
+from engine_bench import DEMO, OUT, _cores, fmt, measure, tensor_path, write_section
 from real_networks import SUITE, Network, describe
 
 
@@ -47,17 +46,23 @@ TENSORS = [*SUITE, *SIMULATED]
 
 def info(tensor: Network | Simulated) -> dict:
     if isinstance(tensor, Simulated):
-        E, T, U, S = tensor.shape
+        E, T, U, _S = tensor.shape
         return {"shape": list(tensor.shape), "nodes": E * T * U, "test_accuracy": None}
     return describe(tensor)
+
 
 SAVED = OUT / "real_results.json"
 BEGIN, END = "<!-- real:begin -->", "<!-- real:end -->"
 SCORES = ("intra@10", "inter@10", "intra@40", "inter@40")
 
 # The 0.1 defaults, spelled out, so that the ablation does not move when the defaults do.
-V01 = {"interstep_neighbors": None, "n_landmark": 4000, "mds_solver": "sgd", "interstep_thresh": 1e-4,
-       "node_order": "unit"}
+V01 = {
+    "interstep_neighbors": None,
+    "n_landmark": 4000,
+    "mds_solver": "sgd",
+    "interstep_thresh": 1e-4,
+    "node_order": "unit",
+}
 # name -> (implementation, MMPHATE parameters)
 CONFIGS: dict[str, tuple[str, dict]] = {
     "reference": ("reference", {}),
@@ -79,17 +84,32 @@ CONFIGS: dict[str, tuple[str, dict]] = {
     "defaults, n_landmark=2000": ("ours", {"n_landmark": 2000}),
     "defaults, n_svd=50": ("ours", {"n_svd": 50}),
     "defaults, n_svd=25": ("ours", {"n_svd": 25}),
-    "neighbors=50, landmarks=2000, spec order": ("ours", {**V01, "interstep_neighbors": 50, "n_landmark": 2000,
-                                                          "node_order": "spec"}),
+    "neighbors=50, landmarks=2000, spec order": (
+        "ours",
+        {**V01, "interstep_neighbors": 50, "n_landmark": 2000, "node_order": "spec"},
+    ),
 }
 PLANS = {
     "suite": ["reference", "defaults", "MMPHATE.reference()", "defaults, n_landmark=2000"],
-    "candidates": ["neighbors=5, landmarks=2000", "neighbors=10, landmarks=2000", "neighbors=25, landmarks=2000", "neighbors=50, landmarks=2000",
-                   "neighbors=100, landmarks=2000", "neighbors=50, landmarks=1000",
-                   "neighbors=50, landmarks=2000, spec order"],
+    "candidates": [
+        "neighbors=5, landmarks=2000",
+        "neighbors=10, landmarks=2000",
+        "neighbors=25, landmarks=2000",
+        "neighbors=50, landmarks=2000",
+        "neighbors=100, landmarks=2000",
+        "neighbors=50, landmarks=1000",
+        "neighbors=50, landmarks=2000, spec order",
+    ],
     "svd": ["defaults", "defaults, n_svd=50", "defaults, n_svd=25"],
-    "ablation": ["0.1 defaults", "0.1 + smacof", "0.1 + dense interstep", "0.1 + spec node order",
-                 "0.1 + n_landmark=2000", "0.1 + interstep_neighbors=50", "0.1 + t=reference's"],
+    "ablation": [
+        "0.1 defaults",
+        "0.1 + smacof",
+        "0.1 + dense interstep",
+        "0.1 + spec node order",
+        "0.1 + n_landmark=2000",
+        "0.1 + interstep_neighbors=50",
+        "0.1 + t=reference's",
+    ],
 }
 
 
@@ -98,9 +118,20 @@ PLANS = {
 # used unless the plan measures it again (--networks simulated_demo --configs reference).
 EARLIER = {
     ("simulated_demo", "reference"): {
-        "network": "simulated_demo", "config": "reference", "options": {}, "measured": "2026-11-26 17:54 UTC",
-        "impl": "reference", "shape": list(DEMO), "fit_s": 235.65, "t": 34, "wall_s": 236.1, "peak_rss_gb": 17.67,
-        "intra@10": 0.6563, "inter@10": 0.4926, "intra@40": 1.0, "inter@40": 0.5512,
+        "network": "simulated_demo",
+        "config": "reference",
+        "options": {},
+        "measured": "2026-11-26 17:54 UTC",
+        "impl": "reference",
+        "shape": list(DEMO),
+        "fit_s": 235.65,
+        "t": 34,
+        "wall_s": 236.1,
+        "peak_rss_gb": 17.67,
+        "intra@10": 0.6563,
+        "inter@10": 0.4926,
+        "intra@40": 1.0,
+        "inter@40": 0.5512,
     },
 }
 
@@ -133,7 +164,9 @@ def run_plan(names: list[str], networks: list[Network | Simulated], redo: set[st
             # Merge into what is on disk now: another plan may have saved rows meanwhile.
             rows = {**load_rows(), (net.name, name): result}
             SAVED.parent.mkdir(parents=True, exist_ok=True)
-            SAVED.write_text(json.dumps({"|".join(k): v for k, v in rows.items() if k not in EARLIER}, indent=1))
+            SAVED.write_text(
+                json.dumps({"|".join(k): v for k, v in rows.items() if k not in EARLIER}, indent=1)
+            )
     return rows
 
 
@@ -142,13 +175,26 @@ def _row_cells(r: dict, ref: dict | None) -> list[str]:
         return ["failed"] + [""] * 7
     speed = f"{ref['wall_s'] / r['wall_s']:.1f}x" if ref and r is not ref else ""
     memory = f"{ref['peak_rss_gb'] / r['peak_rss_gb']:.1f}x" if ref and r is not ref else ""
-    scores = [fmt(r.get(k), ".3f") + (f" ({r[k] - ref[k]:+.3f})" if ref and r is not ref else "") for k in SCORES]
+    scores = [
+        fmt(r.get(k), ".3f") + (f" ({r[k] - ref[k]:+.3f})" if ref and r is not ref else "") for k in SCORES
+    ]
     return [fmt(r["wall_s"]), speed, fmt(r["peak_rss_gb"]), memory, fmt(r.get("t")), *scores]
 
 
 def table(rows: dict, names: list[str]) -> str:
-    head = ("network", "E x T x U x S", "nodes", "test acc.", "configuration", "wall s", "speed-up",
-            "peak GB", "memory", "t", *SCORES)
+    head = (
+        "network",
+        "E x T x U x S",
+        "nodes",
+        "test acc.",
+        "configuration",
+        "wall s",
+        "speed-up",
+        "peak GB",
+        "memory",
+        "t",
+        *SCORES,
+    )
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for net in TENSORS:
         about = info(net)
@@ -158,14 +204,32 @@ def table(rows: dict, names: list[str]) -> str:
             r = rows.get((net.name, name))
             if r is None:
                 continue
-            lines.append("| " + " | ".join([net.name, "x".join(map(str, about["shape"])), f"{about['nodes']:,}",
-                                             fmt(about["test_accuracy"]), name, *_row_cells(r, ref)]) + " |")
+            lines.append(
+                "| "
+                + " | ".join(
+                    [
+                        net.name,
+                        "x".join(map(str, about["shape"])),
+                        f"{about['nodes']:,}",
+                        fmt(about["test_accuracy"]),
+                        name,
+                        *_row_cells(r, ref),
+                    ]
+                )
+                + " |"
+            )
     return "\n".join(lines)
 
 
 def verdicts(rows: dict, name: str = "defaults") -> str:
     """The targets of issue 7, judged for configuration ``name`` on every tensor."""
-    head = ("network", "speed-up (>= 4x)", "memory (>= 5x less)", "worst preservation delta (>= -0.005)", "verdict")
+    head = (
+        "network",
+        "speed-up (>= 4x)",
+        "memory (>= 5x less)",
+        "worst preservation delta (>= -0.005)",
+        "verdict",
+    )
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for net in TENSORS:
         ref, r = rows.get((net.name, "reference")), rows.get((net.name, name))
@@ -174,7 +238,9 @@ def verdicts(rows: dict, name: str = "defaults") -> str:
         speed, memory = ref["wall_s"] / r["wall_s"], ref["peak_rss_gb"] / r["peak_rss_gb"]
         worst = min(r[k] - ref[k] for k in SCORES)
         met = speed >= 4 and memory >= 5 and worst >= -0.005
-        lines.append(f"| {net.name} | {speed:.1f}x | {memory:.1f}x | {worst:+.3f} | {'met' if met else '**not met**'} |")
+        lines.append(
+            f"| {net.name} | {speed:.1f}x | {memory:.1f}x | {worst:+.3f} | {'met' if met else '**not met**'} |"
+        )
     return "\n".join(lines)
 
 
@@ -187,15 +253,17 @@ def cluster_table(rows: dict, name: str = "defaults") -> str:
         if not r or "cluster_stability" not in r:
             continue
         sizes = r["cluster_sizes"]
-        lines.append(f"| {net.name} | {sum(sizes)} | {' / '.join(map(str, sizes))} | {r['cluster_stability']:.2f} | "
-                     f"{r['auto_n_clusters']} |")
+        lines.append(
+            f"| {net.name} | {sum(sizes)} | {' / '.join(map(str, sizes))} | {r['cluster_stability']:.2f} | "
+            f"{r['auto_n_clusters']} |"
+        )
     return "\n".join(lines)
 
 
 def scale_verdict(rows: dict) -> str:
     """Issue 7's scale target: 1,000,000 nodes in under 5 minutes and 8 GB."""
     lines = []
-    for name in ("defaults", "defaults, n_landmark=2000"):
+    for name in ("defaults", "defaults, n_landmark=2000", "defaults, n_svd=50", "defaults, n_svd=25"):
         r = rows.get(("simulated_1M", name))
         if not r:
             continue
@@ -203,9 +271,12 @@ def scale_verdict(rows: dict) -> str:
             lines.append(f"- simulated_1M with {name}: **failed**")
             continue
         met = r["wall_s"] < 300 and r["peak_rss_gb"] < 8
-        lines.append(f"- simulated_1M (100x100x100x20 = 1,000,000 nodes), {name}: {r['wall_s']} s "
-                     f"(kernel {r.get('kernel_s')} s, PHATE {r.get('phate_s')} s), {r['peak_rss_gb']} GB peak, "
-                     f"t = {r.get('t')}: {'met' if met else '**not met**'} (target: under 300 s and 8 GB).")
+        lines.append(
+            f"- simulated_1M (100x100x100x20 = 1,000,000 nodes), {name}: {r['wall_s']} s "
+            f"({r.get('cpu_s')} CPU s; kernel {r.get('kernel_s')} s, PHATE {r.get('phate_s')} s), "
+            f"{r['peak_rss_gb']} GB peak, t = {r.get('t')}, intra@10 {r['intra@10']:.3f}, "
+            f"inter@10 {r['inter@10']:.3f}: {'met' if met else '**not met**'} (target: under 300 s and 8 GB)."
+        )
     return "\n".join(lines) or "(not measured)"
 
 
@@ -216,33 +287,47 @@ def report(rows: dict) -> str:
     import sklearn
 
     stamps = sorted(r.get("measured", "") for r in rows.values())
-    versions = (f"Python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
-                f"scikit-learn {sklearn.__version__}, phate {phate.__version__}, graphtools {graphtools.__version__}")
-    return "\n\n".join([
-        f"Measured {stamps[0]} to {stamps[-1]} by `python bench/real_bench.py` on {platform.machine()} with "
-        f"{_cores()} cores; {versions}. Speed-up, memory and preservation deltas are against the reference "
-        "(m-phate 0.1.6, `n_jobs=1`) on the same tensor.",
-        "### Side by side\n\n" + table(rows, PLANS["suite"]),
-        "### Targets (issue 7), defaults against the reference\n\n" + verdicts(rows),
-        "### Scale\n\n" + scale_verdict(rows),
-        "### Are the clusters real? (defaults)\n\n" + cluster_table(rows),
-        "### Ablation: one change at a time from the 0.1 defaults\n\n" + table(rows, ["reference", *PLANS["ablation"]]),
-        "### Candidate defaults: sparse interstep kernel and fewer landmarks\n\n"
-        + table(rows, ["reference", *PLANS["candidates"]]),
-    ])
+    versions = (
+        f"Python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
+        f"scikit-learn {sklearn.__version__}, phate {phate.__version__}, graphtools {graphtools.__version__}"
+    )
+    return "\n\n".join(
+        [
+            f"Measured {stamps[0]} to {stamps[-1]} by `python bench/real_bench.py` on {platform.machine()} with "
+            f"{_cores()} cores; {versions}. Speed-up, memory and preservation deltas are against the reference "
+            "(m-phate 0.1.6, `n_jobs=1`) on the same tensor.",
+            "### Side by side\n\n" + table(rows, PLANS["suite"]),
+            "### Targets (issue 7), defaults against the reference\n\n" + verdicts(rows),
+            "### Scale\n\n" + scale_verdict(rows),
+            "### Are the clusters real? (defaults)\n\n" + cluster_table(rows),
+            "### Ablation: one change at a time from the 0.1 defaults\n\n"
+            + table(rows, ["reference", *PLANS["ablation"]]),
+            "### Candidate defaults: sparse interstep kernel and fewer landmarks\n\n"
+            + table(rows, ["reference", *PLANS["candidates"]]),
+        ]
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("plan", choices=[*PLANS, "report"])
-    parser.add_argument("--networks", nargs="+",
-                        help="only these tensors (the real suite by default; simulated_demo and simulated_1M on request)")
+    parser.add_argument(
+        "--networks",
+        nargs="+",
+        help="only these tensors (the real suite by default; simulated_demo and simulated_1M on request)",
+    )
     parser.add_argument("--configs", nargs="+", help="only these configurations of the plan")
     parser.add_argument("--redo", nargs="*", default=[], help="measure these configurations again")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per fit")
-    parser.add_argument("--update-results", action="store_true", help="rewrite the real-network part of RESULTS.md")
+    parser.add_argument(
+        "--update-results", action="store_true", help="rewrite the real-network part of RESULTS.md"
+    )
     args = parser.parse_args()
-    networks = [n for n in (TENSORS if args.networks else SUITE) if not args.networks or n.name in args.networks]
+    networks = [
+        n for n in (TENSORS if args.networks else SUITE) if not args.networks or n.name in args.networks
+    ]
     if args.plan == "report":
         rows = load_rows()
     else:
@@ -251,12 +336,7 @@ def main() -> None:
     text = report(rows)
     print("\n" + text)
     if args.update_results:
-        current = RESULTS.read_text()
-        if BEGIN not in current:
-            current += f"\n## Real networks (issue 7)\n\n{BEGIN}\n{END}\n"
-        start, stop = current.index(BEGIN) + len(BEGIN), current.index(END)
-        RESULTS.write_text(current[:start] + "\n" + text + "\n" + current[stop:])
-        print(f"\nupdated {RESULTS}")
+        write_section(BEGIN, END, "## Real networks (issue 7)", text)
 
 
 if __name__ == "__main__":

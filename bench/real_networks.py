@@ -71,15 +71,21 @@ def _load(dataset: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
     std = X_tr.std(axis=(0, 2), keepdims=True) + 1e-8
     X_tr, X_te = (X_tr - mean) / std, (X_te - mean) / std
     as_steps = lambda X: np.ascontiguousarray(X.transpose(0, 2, 1), dtype=np.float32)  # noqa: E731
-    return (as_steps(X_tr), np.array([codes[c] for c in y_tr]),
-            as_steps(X_te), np.array([codes[c] for c in y_te]))
+    return (
+        as_steps(X_tr),
+        np.array([codes[c] for c in y_tr]),
+        as_steps(X_te),
+        np.array([codes[c] for c in y_te]),
+    )
 
 
 def trace_samples(labels: np.ndarray, per_class: int, seed: int) -> np.ndarray:
     """Indices of ``per_class`` samples from every class, drawn once with a fixed seed, sorted by class."""
     rng = np.random.default_rng(seed)
-    picked = [rng.choice(np.flatnonzero(labels == c), size=min(per_class, int((labels == c).sum())), replace=False)
-              for c in np.unique(labels)]
+    picked = [
+        rng.choice(np.flatnonzero(labels == c), size=min(per_class, int((labels == c).sum())), replace=False)
+        for c in np.unique(labels)
+    ]
     return np.concatenate([np.sort(p) for p in picked])
 
 
@@ -144,8 +150,11 @@ def tensor(net: Network) -> Path:
         net.path.parent.mkdir(parents=True, exist_ok=True)
         np.savez(net.path, **arrays)
         E, T, U, S = arrays["hidden_states"].shape
-        print(f"{net.name}: {E}x{T}x{U}x{S} = {E * T * U:,} nodes, final test accuracy "
-              f"{arrays['test_accuracy'][-1]:.2f}, built in {time.perf_counter() - t0:.0f} s", flush=True)
+        print(
+            f"{net.name}: {E}x{T}x{U}x{S} = {E * T * U:,} nodes, final test accuracy "
+            f"{arrays['test_accuracy'][-1]:.2f}, built in {time.perf_counter() - t0:.0f} s",
+            flush=True,
+        )
     return net.path
 
 
@@ -153,13 +162,20 @@ def describe(net: Network) -> dict:
     """Shape and training outcome of a cached tensor, for the results table."""
     with np.load(tensor(net), allow_pickle=False) as f:
         E, T, U, S = f["hidden_states"].shape
-        return {"network": net.name, "data": net.dataset.removeprefix("load_"), "cell": net.cell,
-                "shape": [E, T, U, S], "nodes": E * T * U,
-                "test_accuracy": round(float(f["test_accuracy"][-1]), 3)}
+        return {
+            "network": net.name,
+            "data": net.dataset.removeprefix("load_"),
+            "cell": net.cell,
+            "shape": [E, T, U, S],
+            "nodes": E * T * U,
+            "test_accuracy": round(float(f["test_accuracy"][-1]), 3),
+        }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--list", action="store_true")
     args = parser.parse_args()
     for net in SUITE:

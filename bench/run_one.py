@@ -39,6 +39,7 @@ def run_ours(X: np.ndarray, args: argparse.Namespace) -> tuple[np.ndarray, dict]
             out = fn(*a, **k)
             stages[name] = round(time.perf_counter() - t0, 2)
             return out
+
         return wrapper
 
     # time the two heavy stages by wrapping the calls the estimator makes

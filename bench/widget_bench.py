@@ -1,7 +1,7 @@
 """Benchmark of the widget front end in headless Chromium (software WebGL), 100k vs 1M points.
 
 Measures, for synthetic fitted models of 100k and 1M nodes (no MM-PHATE run: the fitted
-attributes are set by hand, as ``persistence.load`` does):
+attributes are made up and handed to ``MMPHATE.from_fitted``, which checks them as ``fit`` does):
 
 * time from mounting the widget with its state to the first finished frame (in the page,
   ``performance.now()``; a frame is finished when a 1-pixel ``readPixels`` after it returns);
@@ -20,7 +20,7 @@ reported. Results go to ``bench/out/widget_results.md`` (overwritten; its tables
     python bench/widget_bench.py --bundle other/widget.js --out /tmp/other.md   # compare a build
 
 Needs Debian's Chromium at /usr/bin/chromium and the Playwright Python client (never run
-``playwright install``); see shared/guides/browser-testing.md.
+``playwright install``; see tests/conftest.py for the launch flags).
 """
 
 from __future__ import annotations
@@ -104,26 +104,25 @@ def synthetic_model(n_epochs: int, n_steps: int, n_units: int, seed: int = 0) ->
     ).reshape(-1, 3)
     embedding = xyz + rng.normal(scale=0.02, size=xyz.shape)
 
-    model = MMPHATE(verbose=False)
-    model._set_shape(E, T, U, 32)
-    model.t_ = 1
-    model.embedding_ = embedding
     grid_e = np.linspace(0, 1, E)[:, None]
-    model.intrastep_entropy_ = 2 + np.sin(3 * grid_e + np.linspace(0, 2, T)[None, :])
-    model.interstep_entropy_ = 1.5 + np.cos(
-        np.linspace(0, 6, U)[:, None] + 2 * grid_e.T
-    )
     clusters = np.arange(U) % 4
     rng.shuffle(clusters)
-    model.unit_clusters_ = clusters.astype(np.int64)
-    model.epochs_ = np.arange(E, dtype=np.int64)
-    model.unit_names_ = [f"unit {i}" for i in range(U)]
-    model.labels_ = None
-    model.class_names_ = None
-    model.node_top_label_ = None
-    model.metrics_ = None
-    model.kernel_ = None
-    return model
+    return MMPHATE.from_fitted(
+        {
+            "embedding_": embedding,
+            "t_": 1,
+            "intrastep_entropy_": 2 + np.sin(3 * grid_e + np.linspace(0, 2, T)[None, :]),
+            "interstep_entropy_": 1.5 + np.cos(np.linspace(0, 6, U)[:, None] + 2 * grid_e.T),
+            "unit_clusters_": clusters,
+            "epochs_": np.arange(E),
+            "unit_names_": [f"unit {i}" for i in range(U)],
+            "n_epochs_": E,
+            "n_steps_": T,
+            "n_units_": U,
+            "n_samples_": 32,
+        },
+        verbose=False,
+    )
 
 
 def _is_binary(value: Any) -> bool:
@@ -172,9 +171,7 @@ def write_state(widget: Any, folder: Path) -> dict[str, int]:
         else:
             spec["json"][name] = _plain(value)
     (folder / "state.json").write_text(json.dumps(spec))
-    return {
-        "contract_json": len(json.dumps(spec["json"], separators=(",", ":")).encode())
-    }
+    return {"contract_json": len(json.dumps(spec["json"], separators=(",", ":")).encode())}
 
 
 # --------------------------------------------------------------------------------------------
@@ -251,9 +248,7 @@ def measure_full(
             "([n, d]) => window.bench.rotate(n, d, 3.6, 1.4)",
             [ROTATION_FRAMES, ROTATION_DEGREES],
         )
-        recolour = page.evaluate(
-            "() => window.bench.timeChange('color_by', 'interstep_entropy')"
-        )
+        recolour = page.evaluate("() => window.bench.timeChange('color_by', 'interstep_entropy')")
         page.evaluate("() => window.bench.settle('color_by', 'epoch')")
         half = [0, max(n_epochs // 2 - 1, 0)]
         filt = page.evaluate("r => window.bench.timeChange('epoch_range', r)", half)
@@ -285,19 +280,14 @@ def measure_wide(
             n_units,
         )
         changes = [
-            page.evaluate(
-                "v => window.bench.timeChange('point_size', v)", 3.5 + (i % 2)
-            )
-            for i in range(reps)
+            page.evaluate("v => window.bench.timeChange('point_size', v)", 3.5 + (i % 2)) for i in range(reps)
         ]
         return {"select": select, "changes": changes}
     finally:
         context.close()
 
 
-def measure_mount(
-    browser: Any, url: str, data: str, errors: list[str]
-) -> dict[str, Any]:
+def measure_mount(browser: Any, url: str, data: str, errors: list[str]) -> dict[str, Any]:
     context, page = open_page(browser, url, data, errors)
     try:
         return page.evaluate("() => window.bench.mount()")
@@ -336,9 +326,7 @@ def slope(xs: list[float], ys: list[float]) -> float:
 def cpu_note() -> str:
     try:
         load = os.getloadavg()
-        load_s = (
-            f"load average {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1/5/15 min)"
-        )
+        load_s = f"load average {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1/5/15 min)"
     except OSError:
         load_s = "load average n/a"
     return f"{os.cpu_count()} CPU cores, {load_s}"
@@ -360,23 +348,15 @@ def chromium_version() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--bundle", type=Path, default=BUNDLE, help="widget bundle to measure"
-    )
-    parser.add_argument(
-        "--out", type=Path, default=RESULTS, help="markdown file to write"
-    )
-    parser.add_argument(
-        "--reps", type=int, default=3, help="repetitions per measurement"
-    )
+    parser.add_argument("--bundle", type=Path, default=BUNDLE, help="widget bundle to measure")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="markdown file to write")
+    parser.add_argument("--reps", type=int, default=3, help="repetitions per measurement")
     parser.add_argument(
         "--sizes",
         default=",".join(SIZES),
         help="comma-separated subset of " + ", ".join(SIZES),
     )
-    parser.add_argument(
-        "--no-wide", action="store_true", help="skip the many-selected-units check"
-    )
+    parser.add_argument("--no-wide", action="store_true", help="skip the many-selected-units check")
     args = parser.parse_args(argv)
 
     bundle = args.bundle.resolve()
@@ -445,22 +425,16 @@ def main(argv: list[str] | None = None) -> int:
         server, url = serve(root)
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(
-                    executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-                )
+                browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
                 try:
                     for label in sizes:
                         r = results[label]
                         runs = []
                         for rep in range(args.reps):
                             if label in FULL_SIZES:
-                                run = measure_full(
-                                    browser, url, label, r["n"], r["dims"][0], errors
-                                )
+                                run = measure_full(browser, url, label, r["n"], r["dims"][0], errors)
                             else:
-                                run = {
-                                    "mount": measure_mount(browser, url, label, errors)
-                                }
+                                run = {"mount": measure_mount(browser, url, label, errors)}
                             runs.append(run)
                             m = run["mount"]
                             print(
@@ -472,9 +446,7 @@ def main(argv: list[str] | None = None) -> int:
                         r["runs"] = runs
                     for label, w in wide.items():
                         U = w["dims"][2]
-                        w.update(
-                            measure_wide(browser, url, f"wide{U}", U, args.reps, errors)
-                        )
+                        w.update(measure_wide(browser, url, f"wide{U}", U, args.reps, errors))
                         print(
                             f"[{time.perf_counter() - started:6.1f}s] {label}: view change with "
                             f"all units selected "
@@ -532,9 +504,7 @@ def report(
     )
     add("")
 
-    full = [
-        s for s in sizes if "runs" in results[s] and "rotation" in results[s]["runs"][0]
-    ]
+    full = [s for s in sizes if "runs" in results[s] and "rotation" in results[s]["runs"][0]]
     if full:
         add(
             "| points | E x T x U | first frame ms | bytes sent Py -> browser | rotation frame ms "
@@ -631,8 +601,7 @@ def report(
             cells = [f"{rot_sync:.1f} / {rot_frame:.0f}"]
             for k in ("recolour", "filter"):
                 cells.append(
-                    f"{med([x[k]['sync'] for x in runs]):.1f} / "
-                    f"{med([x[k]['frame'] for x in runs]):.0f}"
+                    f"{med([x[k]['sync'] for x in runs]):.1f} / {med([x[k]['frame'] for x in runs]):.0f}"
                 )
             add(
                 f"| {results[s]['n']:,} | "
@@ -642,9 +611,7 @@ def report(
         add("")
         add("Wire detail (bytes): ")
         add("")
-        add(
-            "| points | binary buffers | JSON state (no `_esm`/`_css`) | `_esm` | per point |"
-        )
+        add("| points | binary buffers | JSON state (no `_esm`/`_css`) | `_esm` | per point |")
         add("| ---: | ---: | ---: | ---: | ---: |")
         for s in full:
             w = results[s]["wire"]
@@ -656,37 +623,25 @@ def report(
         add("")
         for s in full:
             c = results[s]["runs"][0]["click"]
-            msgs = ", ".join(
-                f"`{name}={json.dumps(v)}` {b} B" for name, v, b in c["messages"]
-            )
+            msgs = ", ".join(f"`{name}={json.dumps(v)}` {b} B" for name, v, b in c["messages"])
             add(
                 f"- Messages browser -> Python during one click at {results[s]['n']:,} points: "
-                f"{msgs or 'none'}"
-                + (f"; custom messages {c['custom']}" if c["custom"] else "")
-                + "."
+                f"{msgs or 'none'}" + (f"; custom messages {c['custom']}" if c["custom"] else "") + "."
             )
         add("")
 
     # Scaling.
     mounted = [s for s in sizes if "runs" in results[s]]
     ns = [results[s]["n"] for s in mounted]
-    construct = [
-        med([x["mount"]["construct"] for x in results[s]["runs"]]) for s in mounted
-    ]
-    render = [
-        med([x["mount"]["firstRender"] for x in results[s]["runs"]]) for s in mounted
-    ]
+    construct = [med([x["mount"]["construct"] for x in results[s]["runs"]]) for s in mounted]
+    render = [med([x["mount"]["firstRender"] for x in results[s]["runs"]]) for s in mounted]
     total = [med([x["mount"]["total"] for x in results[s]["runs"]]) for s in mounted]
     add("### Scaling of the mount (no step quadratic in points?)")
     add("")
-    add(
-        "| points | construct ms | ns / point | first render ms | ns / point | first frame ms |"
-    )
+    add("| points | construct ms | ns / point | first render ms | ns / point | first frame ms |")
     add("| ---: | ---: | ---: | ---: | ---: | ---: |")
-    for n, c, rr, tt in zip(ns, construct, render, total):
-        add(
-            f"| {n:,} | {c:.0f} | {c / n * 1e6:.0f} | {rr:.0f} | {rr / n * 1e6:.0f} | {tt:.0f} |"
-        )
+    for n, c, rr, tt in zip(ns, construct, render, total, strict=False):
+        add(f"| {n:,} | {c:.0f} | {c / n * 1e6:.0f} | {rr:.0f} | {rr / n * 1e6:.0f} | {tt:.0f} |")
     add("")
     slope_ok = None
     if len(ns) >= 2:
@@ -712,10 +667,7 @@ def report(
             "entry, O(k^2) in the number k of selected units)."
         )
         add("")
-        add(
-            "| points | units (all selected) | select all: sync / frame ms | later view change: "
-            "sync ms |"
-        )
+        add("| points | units (all selected) | select all: sync / frame ms | later view change: sync ms |")
         add("| ---: | ---: | ---: | ---: |")
         ks, ts = [], []
         for w in wide.values():
@@ -764,13 +716,8 @@ def report(
         f"`{bundle.relative_to(REPO) if bundle.is_relative_to(REPO) else bundle}`)."
     )
     if full:
-        biggest_msg = max(
-            x["click"]["max_bytes"] for s in full for x in results[s]["runs"]
-        )
-        add(
-            f"- Browser -> Python messages tiny: largest during a click {biggest_msg} B "
-            "(limit 10 MiB)."
-        )
+        biggest_msg = max(x["click"]["max_bytes"] for s in full for x in results[s]["runs"])
+        add(f"- Browser -> Python messages tiny: largest during a click {biggest_msg} B (limit 10 MiB).")
     add("")
     add("### Machine")
     add("")

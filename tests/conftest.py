@@ -41,8 +41,12 @@ def browser():
             executable_path=CHROMIUM,
             headless=True,
             args=[
-                "--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
-                "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                "--no-sandbox",
+                "--use-angle=swiftshader",
+                "--enable-unsafe-swiftshader",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
             ],
         )
         yield chromium

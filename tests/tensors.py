@@ -16,7 +16,7 @@ def two_phase_tensor(shape, seed=0, noise=0.3):
     """Every unit flips its sample pattern half-way through the steps: the two halves are far
     apart, so interstep affinities across them fall below 1e-4."""
     rng = np.random.default_rng(seed)
-    E, T, U, S = shape
+    _E, T, U, S = shape
     base = rng.normal(size=(U, S))
     sign = np.where(np.arange(T) < T // 2, 1.0, -1.0)
     return sign[None, :, None, None] * base[None, None] + noise * rng.normal(size=shape)
@@ -30,6 +30,6 @@ def converging_tensor(shape, seed=0, converged_from=0.5, jitter=1e-7):
     E, T, U, S = shape
     X = rng.normal(size=shape)
     settled = rng.normal(size=(U, S))
-    late = np.arange(E) >= int(round(converged_from * E))
+    late = np.arange(E) >= round(converged_from * E)
     X[late] = settled[None, None] + jitter * rng.normal(size=(int(late.sum()), T, U, S))
     return X

@@ -64,8 +64,9 @@ def test_confusion_matrices_count_every_sample(result):
             assert matrix.sum() == n
             assert np.trace(matrix) / n == pytest.approx(result.accuracy[dataset][condition])
         _, y = make_data(n, 0 if dataset == "train" else 1)
-        np.testing.assert_array_equal(result.confusion[dataset]["all units"].sum(axis=1),
-                                      np.bincount(y, minlength=N_CLASSES))
+        np.testing.assert_array_equal(
+            result.confusion[dataset]["all units"].sum(axis=1), np.bincount(y, minlength=N_CLASSES)
+        )
 
 
 def test_predict_receives_each_mask_as_a_fresh_boolean_array():
@@ -99,8 +100,9 @@ def test_chosen_clusters_and_string_labels_in_a_given_order():
 
 
 def test_default_labels_include_predicted_classes_absent_from_the_truth():
-    result = cluster_ablation(lambda X, keep: np.full(len(X), 7), [0, 0],
-                              {"a": (np.zeros((2, 2)), np.array([1, 2]))})
+    result = cluster_ablation(
+        lambda X, keep: np.full(len(X), 7), [0, 0], {"a": (np.zeros((2, 2)), np.array([1, 2]))}
+    )
     np.testing.assert_array_equal(result.labels, [1, 2, 7])
     assert result.confusion["a"]["all units"].sum() == 2
 
@@ -152,14 +154,20 @@ DATA = {"a": (np.zeros((4, 2)), np.array([0, 1, 0, 1]))}
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"unit_clusters": [0, 1], "clusters": [0, 3]}, r"unknown cluster ids \[3\]; unit_clusters has \[0, 1\]"),
+        (
+            {"unit_clusters": [0, 1], "clusters": [0, 3]},
+            r"unknown cluster ids \[3\]; unit_clusters has \[0, 1\]",
+        ),
         ({"unit_clusters": [0, 1], "clusters": [1, 1]}, "repeats an id"),
         ({"unit_clusters": [[0, 1]]}, "unit_clusters must be a non-empty 1-D array"),
         ({"unit_clusters": [0.5, 1.0]}, "integer cluster ids"),
         ({"unit_clusters": [0, 1], "datasets": {}}, "non-empty mapping"),
         ({"unit_clusters": [0, 1], "datasets": {"a": np.zeros(3)}}, r"datasets\['a'\] must be a pair"),
         ({"unit_clusters": [0, 1], "datasets": {"a": (np.zeros((0, 2)), [])}}, "has no samples"),
-        ({"unit_clusters": [0, 1], "labels": [0]}, r"misses \[1\], found in the true or predicted labels of 'a'"),
+        (
+            {"unit_clusters": [0, 1], "labels": [0]},
+            r"misses \[1\], found in the true or predicted labels of 'a'",
+        ),
         ({"unit_clusters": [0, 1], "labels": [0, 1, 1]}, "repeats a label"),
     ],
 )
@@ -170,7 +178,9 @@ def test_bad_arguments_are_named(kwargs, message):
 
 
 def test_predict_returning_the_wrong_number_of_labels():
-    with pytest.raises(ValueError, match=r"predict's output on 'a' \(all units\) has 3 labels but there are 4"):
+    with pytest.raises(
+        ValueError, match=r"predict's output on 'a' \(all units\) has 3 labels but there are 4"
+    ):
         cluster_ablation(lambda X, keep: np.zeros(3, int), [0, 1], DATA)
 
 

@@ -44,7 +44,9 @@ RISING, FALLING, HUMP = 1 + EPOCHS, 2 - EPOCHS, 1 + 2 * np.sin(np.pi * EPOCHS)
 def planted(sizes, shapes, noise=0.1, seed=0):
     """Units in groups of the given sizes, each following its shape plus independent noise."""
     rng = np.random.default_rng(seed)
-    groups = [shape + noise * rng.normal(size=(n, EPOCHS.size)) for n, shape in zip(sizes, shapes)]
+    groups = [
+        shape + noise * rng.normal(size=(n, EPOCHS.size)) for n, shape in zip(sizes, shapes, strict=False)
+    ]
     return np.concatenate(groups)
 
 
@@ -95,10 +97,13 @@ def test_bad_n_clusters_names_the_fix(value):
         cluster_units(np.random.default_rng(0).normal(size=(4, 3)), value)
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"max_clusters": 0}, "max_clusters=0 must be a positive integer"),
-    ({"n_references": 1}, "n_references=1 must be an integer >= 2"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"max_clusters": 0}, "max_clusters=0 must be a positive integer"),
+        ({"n_references": 1}, "n_references=1 must be an integer >= 2"),
+    ],
+)
 def test_bad_gap_parameters(kwargs, message):
     with pytest.raises(ValueError, match=message):
         choose_n_clusters(np.zeros((6, 3)), **kwargs)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 from importlib import resources
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from mmphate_widget.engine import cluster_stability as module
 from mmphate_widget.engine.cluster import cluster_units
 from mmphate_widget.engine.cluster_stability import STABILITY_LEVELS, cluster_stability, stability_level
 from mmphate_widget.engine.entropy import interstep_entropy_bootstrap
@@ -24,10 +22,12 @@ def replicates_of(traj, noise, n=50, seed=0):
 
 def two_groups(seed=0, noise=0.05):
     rng = np.random.default_rng(seed)
-    return np.concatenate([
-        2 + EPOCHS + noise * rng.normal(size=(9, EPOCHS.size)),
-        1.5 - EPOCHS + noise * rng.normal(size=(7, EPOCHS.size)),
-    ])
+    return np.concatenate(
+        [
+            2 + EPOCHS + noise * rng.normal(size=(9, EPOCHS.size)),
+            1.5 - EPOCHS + noise * rng.normal(size=(7, EPOCHS.size)),
+        ]
+    )
 
 
 def test_planted_groups_are_stable_and_every_unit_confident():
@@ -73,7 +73,7 @@ def test_fixed_random_state_gives_identical_results():
     b = cluster_stability(reps, clusters, random_state=7)
     assert a.stability == b.stability
     np.testing.assert_array_equal(a.unit_confidence, b.unit_confidence)
-    assert 0.0 <= a.stability <= 1.0 and np.all((0 <= a.unit_confidence) & (a.unit_confidence <= 1))
+    assert 0.0 <= a.stability <= 1.0 and np.all((a.unit_confidence >= 0) & (a.unit_confidence <= 1))
 
 
 def test_stability_of_a_fitted_embedding(fitted):
@@ -84,11 +84,14 @@ def test_stability_of_a_fitted_embedding(fitted):
     np.testing.assert_allclose(result.unit_confidence, fitted.unit_cluster_confidence_)
 
 
-@pytest.mark.parametrize(("reps", "clusters"), [
-    (np.zeros((4, 3)), np.zeros(4, dtype=int)),
-    (np.zeros((5, 4, 3)), np.zeros(3, dtype=int)),
-    (np.zeros((0, 4, 3)), np.zeros(4, dtype=int)),
-])
+@pytest.mark.parametrize(
+    ("reps", "clusters"),
+    [
+        (np.zeros((4, 3)), np.zeros(4, dtype=int)),
+        (np.zeros((5, 4, 3)), np.zeros(3, dtype=int)),
+        (np.zeros((0, 4, 3)), np.zeros(4, dtype=int)),
+    ],
+)
 def test_bad_shapes_are_named(reps, clusters):
     message = r"replicates must have shape \(n_bootstrap >= 1, n_units, n_epochs\)"
     with pytest.raises(ValueError, match=message):
@@ -100,5 +103,8 @@ def test_levels_come_from_the_contract_the_front_end_bundles():
     assert json.loads(shared.read_text())["cluster_stability"] == STABILITY_LEVELS
     low, high = STABILITY_LEVELS["unstable_below"], STABILITY_LEVELS["stable_from"]
     assert [stability_level(v) for v in (low - 0.01, low, high - 0.01, high)] == [
-        "unstable", "weak", "weak", "stable",
+        "unstable",
+        "weak",
+        "weak",
+        "stable",
     ]

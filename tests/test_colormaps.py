@@ -1,40 +1,24 @@
-"""Python colour maps and node colours match the front end's (mmphate_widget.widget.colormaps)."""
-
-import re
-from pathlib import Path
+"""Python colour maps and node colours (mmphate_widget.widget.colormaps). That they equal the
+front end's colours is checked in the browser, tests/browser/test_colors_match_python.py."""
 
 import numpy as np
 import pytest
 
+from mmphate_widget.contract import CONTRACT
 from mmphate_widget.widget import colormaps as cm
-
-JS_SRC = Path(__file__).resolve().parents[1] / "js" / "src"
-
-
-def _ts_constant(text: str, name: str) -> list[int]:
-    """Hex colours of a constant in colormaps.ts (a bare array or a map's `stops`)."""
-    match = re.search(rf"export const {name}\b[^=]*=\s*(\{{[^}}]*\}}|\[[^\]]*\])", text, re.S)
-    assert match, f"{name} not found in colormaps.ts"
-    return [int(h, 16) for h in re.findall(r"0x([0-9a-fA-F]{6})", match.group(1))]
 
 
 @pytest.mark.parametrize("name", ["VIRIDIS", "PLASMA", "TAB10", "TAB20"])
-def test_palettes_equal_the_front_end_ones(name):
-    text = (JS_SRC / "colormaps.ts").read_text()
-    assert list(getattr(cm, name)) == _ts_constant(text, name)
+def test_palettes_are_the_contract_ones(name):
+    expected = [int(color[1:], 16) for color in CONTRACT["colors"][name.lower()]]
+    assert list(getattr(cm, name)) == expected
 
 
-def test_missing_background_and_dim_amount_equal_the_front_end_ones():
-    colormaps_ts = (JS_SRC / "colormaps.ts").read_text()
-    missing = re.search(r"export const MISSING: RGB = \[(\d+), (\d+), (\d+)\]", colormaps_ts)
-    assert tuple(int(v) for v in missing.groups()) == cm.MISSING
-    points_ts = (JS_SRC / "points.ts").read_text()
-    assert f"mix(color, uBackground, {cm.DIM_AMOUNT})" in points_ts
-    styles_ts = (JS_SRC / "styles.ts").read_text()
-    background = re.search(
-        r"export const BACKGROUND[^=]*= \[0x(\w\w), 0x(\w\w), 0x(\w\w)\]", styles_ts
-    )
-    assert tuple(int(v, 16) for v in background.groups()) == cm.BACKGROUND
+def test_missing_background_and_dim_amount_are_the_contract_ones():
+    colors = CONTRACT["colors"]
+    assert "#{:02x}{:02x}{:02x}".format(*cm.MISSING) == colors["missing"]
+    assert "#{:02x}{:02x}{:02x}".format(*cm.BACKGROUND) == colors["background"]
+    assert colors["dim_amount"] == cm.DIM_AMOUNT
 
 
 def test_sample_interpolates_between_stops_and_marks_nan():
@@ -60,6 +44,8 @@ def test_categorical_cycles_and_marks_negative_ids():
     )
 
 
-def test_dim_moves_colours_most_of_the_way_to_the_background():
+def test_dim_moves_colours_the_contract_fraction_of_the_way_to_the_background():
+    amount = CONTRACT["colors"]["dim_amount"]
     out = cm.dim(np.array([[255, 0, 100]], dtype=np.uint8), background=(0, 100, 100))
-    np.testing.assert_array_equal(out, [[71, 72, 100]])
+    np.testing.assert_allclose(out, [[255 * (1 - amount), 100 * amount, 100]], atol=0.5)
+    assert out.dtype == np.uint8

@@ -6,17 +6,18 @@ import numpy as np
 import phate
 import phate.vne
 
+from mmphate_widget.analysis.synthetic import simulate_rnn_training
 from mmphate_widget.engine.embedding import phate_embedding, select_t, singular_values, von_neumann_entropy
 from mmphate_widget.engine.kernel import multislice_kernel
-from mmphate_widget.analysis.synthetic import simulate_rnn_training
 
 
 def test_von_neumann_entropy_matches_phate():
     rng = np.random.default_rng(0)
     P = rng.random((60, 60))
     P /= P.sum(1, keepdims=True)
-    np.testing.assert_allclose(von_neumann_entropy(P, 30),
-                               phate.vne.compute_von_neumann_entropy(P, t_max=30), rtol=1e-10)
+    np.testing.assert_allclose(
+        von_neumann_entropy(P, 30), phate.vne.compute_von_neumann_entropy(P, t_max=30), rtol=1e-10
+    )
 
 
 def test_singular_values_of_a_landmark_operator_match_svdvals():
@@ -31,8 +32,9 @@ def test_singular_values_of_a_landmark_operator_match_svdvals():
     ours = singular_values(P)
     assert np.all(np.diff(ours) <= 0)
     np.testing.assert_allclose(ours, reference, rtol=0, atol=1e-9)
-    np.testing.assert_allclose(von_neumann_entropy(P), phate.vne.compute_von_neumann_entropy(P),
-                               rtol=0, atol=1e-9)
+    np.testing.assert_allclose(
+        von_neumann_entropy(P), phate.vne.compute_von_neumann_entropy(P), rtol=0, atol=1e-9
+    )
     with np.errstate(all="ignore"):
         phate_t = phate.vne.find_knee_point(phate.vne.compute_von_neumann_entropy(P), np.arange(100))
     assert select_t(P) == phate_t
@@ -63,8 +65,10 @@ def test_embedding_is_deterministic_and_has_the_right_shape():
 def test_numpy_integer_seed_gives_the_python_int_result():
     X, _ = simulate_rnn_training(3, 4, 5, 8, random_state=0)
     K = multislice_kernel(X, interstep_knn=3)
-    np.testing.assert_array_equal(phate_embedding(K, t=5, random_state=np.int64(3)).embedding,
-                                  phate_embedding(K, t=5, random_state=3).embedding)
+    np.testing.assert_array_equal(
+        phate_embedding(K, t=5, random_state=np.int64(3)).embedding,
+        phate_embedding(K, t=5, random_state=3).embedding,
+    )
 
 
 def test_sgd_mds_convergence_warning_is_logged_even_when_quiet(caplog, capsys):

@@ -48,7 +48,7 @@ def test_shapes_and_node_order():
     assert h_inter.shape == (U, E)
     # collapse the units of slice (e=2, t=3): node = (e*T + t)*U + u
     Y2 = Y.copy()
-    Y2[(2 * T + 3) * U:(2 * T + 4) * U] = 0.0
+    Y2[(2 * T + 3) * U : (2 * T + 4) * U] = 0.0
     assert intrastep_entropy(Y2, E, T, U)[2, 3] == 0.0
     # collapse unit 4 within epoch 1
     Y3 = Y.copy()
@@ -95,7 +95,10 @@ def _replicate_by_hand(Y, E, T, U, counts, bins):
     points = Y.reshape(E, T, U, -1)
     full_pairs = [
         np.linalg.norm(points[e, i, u] - points[e, j, u])
-        for u in range(U) for e in range(E) for i in range(T) for j in range(i + 1, T)
+        for u in range(U)
+        for e in range(E)
+        for i in range(T)
+        for j in range(i + 1, T)
     ]
     lo, hi = min(full_pairs), max(full_pairs)
     out = np.empty((U, E))
@@ -104,7 +107,9 @@ def _replicate_by_hand(Y, E, T, U, counts, bins):
             drawn = np.repeat(np.arange(T), counts[e])
             dist = [
                 np.linalg.norm(points[e, a, u] - points[e, b, u])
-                for x, a in enumerate(drawn) for b in drawn[x + 1:] if a != b
+                for x, a in enumerate(drawn)
+                for b in drawn[x + 1 :]
+                if a != b
             ]
             hist = np.histogram(dist, bins=bins, range=(lo, hi))[0]
             p = hist[hist > 0] / hist.sum()
@@ -144,10 +149,13 @@ def test_bootstrap_of_a_single_step_is_zero():
     assert not full.any() and not reps.any()
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"bins": 0}, "bins=0 must be at least 1"),
-    ({"n_bootstrap": 0}, "n_bootstrap=0 must be at least 1"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"bins": 0}, "bins=0 must be at least 1"),
+        ({"n_bootstrap": 0}, "n_bootstrap=0 must be at least 1"),
+    ],
+)
 def test_bootstrap_rejects_bad_counts(kwargs, message):
     with pytest.raises(ValueError, match=message):
         interstep_entropy_bootstrap(np.zeros((24, 3)), 2, 3, 4, **kwargs)

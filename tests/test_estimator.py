@@ -12,8 +12,8 @@ from mmphate_widget import MMPHATE, simulate_rnn_training
 
 
 def test_fitted_attributes(fitted, small_states):
-    X, y = small_states
-    E, T, U, S = X.shape
+    X, _y = small_states
+    E, T, U, _S = X.shape
     N = E * T * U
     assert fitted.embedding_.shape == (N, 3)
     assert fitted.kernel_.shape == (N, N)
@@ -169,10 +169,21 @@ def test_sklearn_parameter_api():
 
 def test_numpy_scalar_parameters_fit_like_python_numbers():
     X, _ = simulate_rnn_training(5, 5, 6, 10, random_state=2)
-    plain = {"n_components": 3, "n_landmark": 50, "t": 5, "interstep_knn": 5, "n_clusters": 2,
-             "random_state": 0, "decay": 5.0, "gamma": 0.0, "verbose": False}
-    as_numpy = {name: np.bool_(v) if isinstance(v, bool) else np.float32(v) if isinstance(v, float)
-                else np.int64(v) for name, v in plain.items()}
+    plain = {
+        "n_components": 3,
+        "n_landmark": 50,
+        "t": 5,
+        "interstep_knn": 5,
+        "n_clusters": 2,
+        "random_state": 0,
+        "decay": 5.0,
+        "gamma": 0.0,
+        "verbose": False,
+    }
+    as_numpy = {
+        name: np.bool_(v) if isinstance(v, bool) else np.float32(v) if isinstance(v, float) else np.int64(v)
+        for name, v in plain.items()
+    }
     model = MMPHATE(**as_numpy).fit(X)
     assert model.get_params()["random_state"] is as_numpy["random_state"]  # stored unchanged
     reference = MMPHATE(**plain).fit(X)
@@ -287,9 +298,12 @@ def test_reference_switch_makes_the_reference_choices():
     assert params["n_components"] == 2
     for key, value in MMPHATE.REFERENCE_SETTINGS.items():
         assert params[key] == value
-    assert (params["interstep_thresh"], params["interstep_neighbors"], params["mds_solver"], params["node_order"]) == (
-        0.0, None, "smacof", "spec"
-    )
+    assert (
+        params["interstep_thresh"],
+        params["interstep_neighbors"],
+        params["mds_solver"],
+        params["node_order"],
+    ) == (0.0, None, "smacof", "spec")
     # its kernel is the reference's dense one, entry for entry
     import warnings
 

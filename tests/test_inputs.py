@@ -103,8 +103,11 @@ def test_some_constant_rows_and_equal_first_samples_are_legal():
     ids=["zeros", "one-value-per-node"],
 )
 def test_every_unit_constant_across_samples_is_rejected(data):
-    with pytest.raises(ValueError, match=r"every unit is constant across the 6 trace samples .* at every "
-                                         r"\(epoch, step\).*no information.*samples .* that differ"):
+    with pytest.raises(
+        ValueError,
+        match=r"every unit is constant across the 6 trace samples .* at every "
+        r"\(epoch, step\).*no information.*samples .* that differ",
+    ):
         validate_hidden_states(data)
 
 
@@ -115,6 +118,7 @@ def test_a_single_trace_sample_is_rejected():
 
 def test_torch_tensor_is_accepted():
     import torch
+
     X = torch.from_numpy(good()).float().requires_grad_(True)
     states = validate_hidden_states(X)
     np.testing.assert_allclose(states.data, X.detach().numpy(), rtol=1e-7)

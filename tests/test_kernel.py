@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 import pytest
 from scipy import sparse
+from tensors import converging_tensor, smooth_tensor, two_phase_tensor
 
 from mmphate_widget.engine.kernel import (
     multislice_kernel,
@@ -17,8 +18,6 @@ from mmphate_widget.engine.kernel import (
     project_pca,
     unit_major_order,
 )
-
-from tensors import converging_tensor, smooth_tensor, two_phase_tensor
 
 
 def reference_kernel(X: np.ndarray, **kwargs) -> sparse.csr_matrix:

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from mmphate_widget import baseline_embedding, neighborhood_preservation, simulate_rnn_training
-from mmphate_widget.engine.kernel import node_features
 from mmphate_widget.analysis.metrics import group_preservation
+from mmphate_widget.engine.kernel import node_features
 
 
 @pytest.fixture(scope="module")

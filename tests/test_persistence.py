@@ -12,8 +12,18 @@ def test_round_trip_is_identical(fitted, tmp_path):
     path = tmp_path / "result.npz"
     fitted.save(path)
     loaded = load(path)
-    for name in ("embedding_", "intrastep_entropy_", "interstep_entropy_", "unit_clusters_",
-                 "epochs_", "epoch_", "step_", "unit_", "labels_", "node_top_label_"):
+    for name in (
+        "embedding_",
+        "intrastep_entropy_",
+        "interstep_entropy_",
+        "unit_clusters_",
+        "epochs_",
+        "epoch_",
+        "step_",
+        "unit_",
+        "labels_",
+        "node_top_label_",
+    ):
         np.testing.assert_array_equal(getattr(loaded, name), getattr(fitted, name), err_msg=name)
     assert loaded.unit_names_ == fitted.unit_names_
     assert loaded.class_names_ == fitted.class_names_
@@ -71,8 +81,13 @@ def test_numpy_scalar_parameters_are_saved_as_plain_json(fitted, tmp_path):
     import json
 
     model = copy.deepcopy(fitted).set_params(
-        random_state=np.int64(0), n_components=np.int64(3), n_landmark=np.int64(4000), t=np.str_("auto"),
-        decay=np.float32(5), gamma=np.float64(0), verbose=np.bool_(False),
+        random_state=np.int64(0),
+        n_components=np.int64(3),
+        n_landmark=np.int64(4000),
+        t=np.str_("auto"),
+        decay=np.float32(5),
+        gamma=np.float64(0),
+        verbose=np.bool_(False),
     )
     model.save(tmp_path / "numpy.npz")
     with np.load(tmp_path / "numpy.npz", allow_pickle=False) as f:
@@ -134,7 +149,7 @@ def test_a_damaged_member_is_one_clear_error(saved, tmp_path):
         info = archive.getinfo("embedding.npy")
     data = bytearray(good.read_bytes())
     middle = info.header_offset + 30 + len(info.filename) + len(info.extra) + info.compress_size // 2
-    data[middle:middle + 64] = bytes(64)  # zero out part of the compressed embedding
+    data[middle : middle + 64] = bytes(64)  # zero out part of the compressed embedding
     (tmp_path / "damaged.npz").write_bytes(bytes(data))
     with pytest.raises(ValueError, match=r"damaged\.npz'? is damaged.*numpy cannot read it"):
         load(tmp_path / "damaged.npz")
@@ -165,8 +180,11 @@ def test_unknown_saved_parameter_asks_for_an_upgrade(saved, tmp_path):
         ("shape", lambda _: np.array([12, 10, 0, 30]), r"dimensions \[12, 10, 0, 30\]"),
         ("shape", lambda x: x[:3], r"shape holds int64 of shape \(3,\), .* integers of shape \(4,\)"),
         ("t", lambda _: np.array(0), "t=0 must be >= 1"),
-        ("embedding", lambda x: x[:-1],
-         r"embedding holds float64 of shape \(1919, 3\), where save\(\) writes floats of shape \(1920, 3\)"),
+        (
+            "embedding",
+            lambda x: x[:-1],
+            r"embedding holds float64 of shape \(1919, 3\), where save\(\) writes floats of shape \(1920, 3\)",
+        ),
         ("embedding", lambda x: x[:, :2], r"embedding .* \(1920, 3\).*n_components=3"),
         ("intrastep_entropy", lambda x: x.T, r"intrastep_entropy .* \(12, 10\)"),
         ("interstep_entropy", lambda x: x[:, 1:], r"interstep_entropy .* \(16, 12\)"),
@@ -201,7 +219,9 @@ def test_a_broken_saved_kernel_is_one_clear_error(fitted, tmp_path):
     with np.load(tmp_path / "kernel.npz", allow_pickle=False) as f:
         arrays = {key: f[key] for key in f.files}
     np.savez(tmp_path / "shape.npz", **{**arrays, "kernel_shape": np.array([5, 5])})
-    with pytest.raises(ValueError, match=r"shape\.npz'? is damaged.*kernel_shape is \[5, 5\], but .* 1920 nodes"):
+    with pytest.raises(
+        ValueError, match=r"shape\.npz'? is damaged.*kernel_shape is \[5, 5\], but .* 1920 nodes"
+    ):
         load(tmp_path / "shape.npz")
     indices = arrays["kernel_indices"].copy()
     indices[0] = 10**6

@@ -12,7 +12,7 @@ def test_shape_dtype_labels_and_determinism():
     X, y = simulate_rnn_training(4, 5, 6, 7, n_classes=3, random_state=1)
     assert X.shape == (4, 5, 6, 7) and X.dtype == np.float32
     assert y.shape == (7,) and set(y) <= {0, 1, 2}
-    X2, y2 = simulate_rnn_training(4, 5, 6, 7, n_classes=3, random_state=1)
+    X2, _y2 = simulate_rnn_training(4, 5, 6, 7, n_classes=3, random_state=1)
     np.testing.assert_array_equal(X, X2)
     X3, _ = simulate_rnn_training(4, 5, 6, 7, n_classes=3, random_state=2)
     assert not np.array_equal(X, X3)

@@ -182,7 +182,7 @@ def test_bad_units_are_named(units, error, message):
 
 
 def test_not_a_recurrent_layer():
-    with pytest.raises(TypeError, match="torch.nn.RNN, GRU or LSTM; got Linear.*model.lstm"):
+    with pytest.raises(TypeError, match=r"torch\.nn\.RNN, GRU or LSTM; got Linear.*model\.lstm"):
         record_hidden_states(torch.nn.Linear(3, 5), torch.zeros(2, 3))
     with pytest.raises(TypeError, match="got Classifier"), zero_units(Classifier("GRU"), [0]):
         pass

@@ -1,10 +1,23 @@
 """Validation rules of the widget's synced state traits (mmphate_widget.widget.validators)."""
 
+import re
+
 import numpy as np
 import pytest
 from traitlets import TraitError
 
+from mmphate_widget.contract import CONTRACT
 from mmphate_widget.widget import validators as checks
+
+SIZE_MIN, SIZE_MAX = checks.POINT_SIZE_RANGE
+
+
+def test_allowed_values_are_the_contract_ones():
+    assert tuple(CONTRACT["color_by"]) == checks.COLOR_BY
+    assert tuple(CONTRACT["cluster_modes"]) == checks.CLUSTER_MODES
+    assert tuple(CONTRACT["points"]["size_range"]) == checks.POINT_SIZE_RANGE
+    camera = CONTRACT["camera"]
+    assert {"target": camera["target"], "up": camera["up"]} == checks.CAMERA_DEFAULTS
 
 
 def test_color_by_accepts_every_mode_and_label_only_with_labels():
@@ -51,14 +64,15 @@ def test_indices_out_of_range_name_the_range(value):
         checks.validate_indices(value, 8, "selected_units")
 
 
-@pytest.mark.parametrize("value", [0.5, 3, 50.0])
+@pytest.mark.parametrize("value", [SIZE_MIN, 3, SIZE_MAX])
 def test_point_size_in_range(value):
     assert checks.validate_point_size(value) == float(value)
 
 
-@pytest.mark.parametrize("value", [0.4, 51, float("nan"), "3", True])
+@pytest.mark.parametrize("value", [SIZE_MIN - 0.1, SIZE_MAX + 1, float("nan"), "3", True])
 def test_point_size_out_of_range(value):
-    with pytest.raises(TraitError, match=r"point_size must be a number in \[0.5, 50.0\]"):
+    message = re.escape(f"point_size must be a number in [{SIZE_MIN}, {SIZE_MAX}]")
+    with pytest.raises(TraitError, match=message):
         checks.validate_point_size(value)
 
 
@@ -66,8 +80,7 @@ def test_camera_fills_defaults_and_coerces_floats():
     assert checks.validate_camera({}) == {}
     assert checks.validate_camera({"position": (0, 0, 3)}) == {
         "position": [0.0, 0.0, 3.0],
-        "target": [0.0, 0.0, 0.0],
-        "up": [0.0, 1.0, 0.0],
+        **checks.CAMERA_DEFAULTS,
     }
     full = {"position": [1, 2, 3], "target": [0, 1, 0], "up": [0, 0, 1]}
     assert checks.validate_camera(full) == {k: [float(x) for x in v] for k, v in full.items()}

@@ -4,18 +4,20 @@ comm, the selection table and the pythreejs export."""
 import subprocess
 import sys
 
-import ipywidgets.comm
 import numpy as np
 import pytest
 import traitlets
+from recording_comm import route_comms
+from wire_decode import decode
 
 import mmphate_widget.widget.widget as widget_module
-from mmphate_widget.widget import colormaps as cm
-from mmphate_widget.widget import wire
+from mmphate_widget.analysis.synthetic import simulate_rnn_training
+from mmphate_widget.contract import CONTRACT
 from mmphate_widget.engine.estimator import MMPHATE
 from mmphate_widget.engine.persistence import load, save
-from mmphate_widget.analysis.synthetic import simulate_rnn_training
-from mmphate_widget.widget.widget import BUILD_COMMAND, MMPHATEWidget
+from mmphate_widget.widget import colormaps as cm
+from mmphate_widget.widget import wire
+from mmphate_widget.widget.widget import BUILD_COMMAND, CONTRACT_TRAITS, MMPHATEWidget
 
 E, T, U, S = 6, 5, 8, 12
 N = E * T * U
@@ -49,35 +51,10 @@ def fitted_2d(tensor):
     return MMPHATE(n_components=2, **PARAMS).fit(tensor[0])
 
 
-class RecordingComm:
-    """Stands in for the kernel comm and keeps every message the widget sends."""
-
-    def __init__(self, data=None, buffers=None, **kwargs):
-        self.comm_id = kwargs.get("comm_id") or f"comm-{id(self)}"
-        self.opened = {"data": data, "buffers": list(buffers or [])}
-        self.sent = []
-
-    def send(self, data=None, buffers=None, **kwargs):
-        self.sent.append({"data": data, "buffers": list(buffers or [])})
-
-    def on_msg(self, callback):
-        self.callback = callback
-
-    def close(self, *args, **kwargs):
-        pass
-
-
 @pytest.fixture
 def comm(monkeypatch):
     """Route widget comms to RecordingComm; returns a list of the comms created."""
-    created = []
-
-    def create_comm(**kwargs):
-        created.append(RecordingComm(**kwargs))
-        return created[-1]
-
-    monkeypatch.setattr(ipywidgets.comm, "create_comm", create_comm)
-    return created
+    return route_comms(monkeypatch)
 
 
 @pytest.fixture
@@ -114,9 +91,7 @@ def test_from_loaded_model_sends_the_same_data(fitted, tmp_path):
     assert loaded.selection().equals(original.selection())
 
 
-@pytest.mark.parametrize(
-    "extra", [{"t": 5}, {"labels": np.zeros(S)}, {"metrics": {"loss": np.ones(E)}}]
-)
+@pytest.mark.parametrize("extra", [{"t": 5}, {"labels": np.zeros(S)}, {"metrics": {"loss": np.ones(E)}}])
 def test_parameters_with_a_fitted_model_are_an_error(fitted, extra):
     with pytest.raises(TypeError, match=f"fitted model and also \\['{next(iter(extra))}'\\]"):
         MMPHATEWidget(fitted, **extra)
@@ -149,15 +124,11 @@ def test_embedding_dimensions_other_than_2_or_3_fail_before_fitting(tensor, monk
 
 
 def test_unfitted_estimator_is_an_error():
-    with pytest.raises(
-        ValueError, match=r"MMPHATE is not fitted; call \.fit\(hidden_states\) first"
-    ):
+    with pytest.raises(ValueError, match=r"MMPHATE is not fitted; call \.fit\(hidden_states\) first"):
         MMPHATEWidget(MMPHATE(t=10))
 
 
-def test_missing_bundle_is_reported_at_construction_with_the_build_command(
-    fitted, monkeypatch, tmp_path
-):
+def test_missing_bundle_is_reported_at_construction_with_the_build_command(fitted, monkeypatch, tmp_path):
     monkeypatch.setattr(widget_module, "_ESM_PATH", tmp_path / "widget.js")
     with pytest.raises(RuntimeError, match="npm ci --prefix js && npm run build --prefix js"):
         MMPHATEWidget(fitted)
@@ -176,9 +147,7 @@ try:
 except RuntimeError as err:
     print("RAISED", err)
 """
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
-    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "RAISED The widget's front end is not built" in result.stdout
     assert "npm run build --prefix js" in result.stdout
@@ -189,15 +158,23 @@ except RuntimeError as err:
 
 
 def test_state_trait_defaults(w):
-    assert w.color_by == "epoch"
+    defaults = CONTRACT["defaults"]
+    assert w.color_by == defaults["color_by"] == "epoch"
     assert w.epoch_range == [1, 11]
     assert w.step_range == [0, T - 1]
     assert w.selected_clusters == list(range(int(w.model.unit_clusters_.max()) + 1))
-    assert w.cluster_mode == "filter"
+    assert w.cluster_mode == defaults["cluster_mode"] == "filter"
     assert w.selected_units == []
-    assert w.point_size == 3.0
+    assert w.point_size == defaults["point_size"]
     assert w.camera == {}
     assert w.hovered_node == -1
+
+
+def test_synced_traits_are_the_contract_ones(w):
+    synced = list(MMPHATEWidget.class_own_traits(sync=True))
+    assert sorted(synced) == sorted(CONTRACT_TRAITS)
+    assert len(set(CONTRACT_TRAITS)) == len(CONTRACT_TRAITS)
+    assert set(CONTRACT_TRAITS) <= set(w.get_state())
 
 
 def test_data_cross_once_as_binary_buffers(w):
@@ -208,20 +185,20 @@ def test_data_cross_once_as_binary_buffers(w):
         opened["buffers"],
     )
     binary = {"_positions", "_epoch_numbers", "_unit_clusters", "_unit_cluster_confidence",
-              "_intrastep_entropy", "_interstep_entropy", "_node_label", "_metrics"}  # fmt: skip
+              "_intrastep_entropy", "_interstep_entropy", "_node_label", "_metrics",
+              "_history"}  # fmt: skip
     assert {p[0] for p in paths} == binary
     by_name = {p[0]: bytes(b) for p, b in zip(paths, buffers, strict=True)}
-    positions = wire.decode(by_name["_positions"], "float32", (N, 3))
+    assert by_name["_history"] == b"" and state["_live_status"] == {}  # a fixed widget is not live
+    positions = decode(by_name["_positions"], "float32", (N, 3))
     np.testing.assert_array_equal(positions, wire.scale_positions(w.model.embedding_))
-    np.testing.assert_array_equal(wire.decode(by_name["_epoch_numbers"], "int32"), EPOCHS)
-    np.testing.assert_array_equal(
-        wire.decode(by_name["_node_label"], "int32"), w.model.node_top_label_
-    )
+    np.testing.assert_array_equal(decode(by_name["_epoch_numbers"], "int32"), EPOCHS)
+    np.testing.assert_array_equal(decode(by_name["_node_label"], "int32"), w.model.node_top_label_)
     assert state["_dims"] == {"n_epochs": E, "n_steps": T, "n_units": U, "n_components": 3}
     assert state["_class_names"] == ["a", "b"] and state["_metric_names"] == ["loss"]
     assert state["_cluster_stability"] == w.model.cluster_stability_
     np.testing.assert_allclose(
-        wire.decode(by_name["_unit_cluster_confidence"], "float32"),
+        decode(by_name["_unit_cluster_confidence"], "float32"),
         w.model.unit_cluster_confidence_,
         rtol=1e-6,
     )
@@ -298,9 +275,7 @@ def test_invalid_browser_update_is_rejected_and_the_browser_resynced(w, caplog):
     resync = [d for d in data if d.get("method") == "update"]
     assert resync[-1]["state"] == {"selected_units": [3], "epoch_range": [1, 11]}
     errors = [d["content"] for d in data if d.get("method") == "custom"]
-    assert errors == [
-        {"type": "error", "message": "epoch_range must lie within [1, 11], got [0, 99]"}
-    ]
+    assert errors == [{"type": "error", "message": "epoch_range must lie within [1, 11], got [0, 99]"}]
     assert "rejected a value from the browser" in caplog.text
     w.set_state({"selected_units": [2]})
     assert w.selected_units == [2]
@@ -377,9 +352,7 @@ def test_colors_follow_color_by_like_the_front_end(w):
     w.color_by = "unit"
     np.testing.assert_array_equal(w.colors(), cm.categorical(cm.TAB20, model.unit_))
     w.color_by = "cluster"
-    np.testing.assert_array_equal(
-        w.colors(), cm.categorical(cm.TAB10, model.unit_clusters_[model.unit_])
-    )
+    np.testing.assert_array_equal(w.colors(), cm.categorical(cm.TAB10, model.unit_clusters_[model.unit_]))
     w.color_by = "label"
     np.testing.assert_array_equal(w.colors(), cm.categorical(cm.TAB10, model.node_top_label_))
     w.color_by = "intrastep_entropy"
@@ -432,7 +405,7 @@ def test_to_pythreejs_draws_the_shown_points_with_the_current_colours(w):
     colors = w.colors() / 255.0
     for obj, part, size in [
         (points[0], shown & ~selected, 4.0),
-        (points[1], shown & selected, 6.4),
+        (points[1], shown & selected, 4.0 * CONTRACT["points"]["selected_scale"]),
     ]:
         attrs = obj.geometry.attributes
         np.testing.assert_array_equal(attrs["position"].array, positions[part])
@@ -440,8 +413,22 @@ def test_to_pythreejs_draws_the_shown_points_with_the_current_colours(w):
         assert obj.material.size == pytest.approx(size)
         assert obj.material.vertexColors == "VertexColors"
     assert len(points[0].geometry.attributes["position"].array) == 3 * T * (U - 1)
-    assert renderer.scene.background == "#1b1e24"
-    assert renderer.camera.fov == 40
+    assert renderer.scene.background == CONTRACT["colors"]["background"]
+    assert renderer.camera.fov == CONTRACT["camera"]["fov_degrees"]
+
+
+def test_to_pythreejs_without_camera_takes_the_auto_fit_view(w):
+    camera = CONTRACT["camera"]
+    renderer = w.to_pythreejs(width=400, height=300)
+    position = np.array(renderer.camera.position) - camera["target"]
+    direction = np.array(camera["view_direction"])
+    np.testing.assert_allclose(position / np.linalg.norm(position), direction / np.linalg.norm(direction))
+    # Wide view: the vertical half-angle decides the distance at which the points' sphere fits.
+    radius = np.linalg.norm(wire.scale_positions(w.model.embedding_), axis=1).max()
+    half = np.radians(camera["fov_degrees"]) / 2
+    assert np.linalg.norm(position) == pytest.approx(radius / np.sin(half) * camera["fit_margin"])
+    assert list(renderer.camera.up) == camera["up"]
+    assert list(renderer.controls[0].target) == camera["target"]
 
 
 def test_to_pythreejs_uses_the_camera_trait(w):

@@ -6,12 +6,12 @@
  */
 import * as THREE from "three";
 import { OrbitControls } from "three/examples/jsm/controls/OrbitControls.js";
+import { CAMERA_FIT_MARGIN, CAMERA_FOV, CAMERA_TARGET, CAMERA_UP, CAMERA_VIEW_DIRECTION } from "./contract";
 import type { CameraState } from "./model";
 
-const FOV = 40;
 /** Distance of the orthographic camera from its target at zoom 1. */
 const ORTHO_DISTANCE = 10;
-const VIEW_DIRECTION = new THREE.Vector3(0.9, 0.6, 1.5).normalize();
+const VIEW_DIRECTION = new THREE.Vector3(...CAMERA_VIEW_DIRECTION).normalize();
 
 /** Radius of the points around the origin (positions are centred there by the wire format). */
 export function dataRadius(positions: Float32Array, is2D: boolean): number {
@@ -30,7 +30,13 @@ export function dataRadius(positions: Float32Array, is2D: boolean): number {
 export function fitDistance(radius: number, fovDeg: number, aspect: number): number {
   const vHalf = THREE.MathUtils.degToRad(fovDeg) / 2;
   const hHalf = Math.atan(Math.tan(vHalf) * aspect);
-  return (radius / Math.sin(Math.min(vHalf, hHalf))) * 1.05;
+  return (radius / Math.sin(Math.min(vHalf, hHalf))) * CAMERA_FIT_MARGIN;
+}
+
+/** Where the perspective camera goes to fit the data: from the contract's view direction. */
+export function autoFitPosition(radius: number, aspect: number): THREE.Vector3 {
+  const distance = fitDistance(radius, CAMERA_FOV, aspect);
+  return new THREE.Vector3(...CAMERA_TARGET).addScaledVector(VIEW_DIRECTION, distance);
 }
 
 function round(v: THREE.Vector3): [number, number, number] {
@@ -68,7 +74,7 @@ export class CameraRig {
     this.radius = radius;
     this.camera = is2D
       ? new THREE.OrthographicCamera(-1, 1, 1, -1, 0.01, 100)
-      : new THREE.PerspectiveCamera(FOV, 1, 0.01, 100);
+      : new THREE.PerspectiveCamera(CAMERA_FOV, 1, 0.01, 100);
     this.controls = this.makeControls();
   }
 
@@ -109,12 +115,13 @@ export class CameraRig {
 
   autoFit(): void {
     const cam = this.camera;
-    this.controls.target.set(0, 0, 0);
-    cam.up.set(0, 1, 0);
+    this.controls.target.set(...CAMERA_TARGET);
+    cam.up.set(...CAMERA_UP);
     if (cam instanceof THREE.PerspectiveCamera) {
-      cam.position.copy(VIEW_DIRECTION).multiplyScalar(fitDistance(this.radius, FOV, this.aspect));
+      cam.position.copy(autoFitPosition(this.radius, this.aspect));
     } else {
-      cam.position.set(0, 0, ORTHO_DISTANCE);
+      cam.position.copy(this.controls.target);
+      cam.position.z += ORTHO_DISTANCE;
       cam.zoom = 1;
       cam.updateProjectionMatrix();
     }

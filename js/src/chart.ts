@@ -2,12 +2,15 @@
  * The entropy panel (SVG): inter-step entropy trajectories of the selected units over epoch
  * numbers, coloured as in the cloud, with the mean intra-step entropy per epoch, and one small
  * panel per training metric on the same epoch axis. Epochs outside `epoch_range` are shaded.
+ * A live widget's metrics come from its training history (every recorded epoch, also those not
+ * fitted yet), and the axis spans both; before the first fit only the metrics are drawn.
  */
 import { rgbToCss } from "./colormaps";
 import { clusterColor, finiteExtent, lineColor } from "./colors";
-import type { WidgetData } from "./decode";
-import { formatTick, linearScale, niceTicks, tickStep } from "./scales";
+import type { History, WidgetData } from "./decode";
+import { NO_HISTORY } from "./decode";
 import type { Scale } from "./scales";
+import { formatTick, linearScale, niceTicks, tickStep } from "./scales";
 import { confidenceText } from "./stability";
 import type { View } from "./state";
 
@@ -21,7 +24,11 @@ export const MAX_LINES = 40;
 
 type Attrs = Record<string, string | number>;
 
-function svgEl<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Attrs, parent?: Element): SVGElementTagNameMap[K] {
+function svgEl<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Attrs,
+  parent?: Element,
+): SVGElementTagNameMap[K] {
   const el = document.createElementNS(SVG_NS, tag);
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
   parent?.appendChild(el);
@@ -86,6 +93,36 @@ export function clusterMeans(data: WidgetData): Float64Array[] {
   return sums.map((s, c) => s.map((v, e) => (counts[c][e] ? v / counts[c][e] : NaN)));
 }
 
+/** The metric curves to draw: the training history when there is one, else the fit's metrics. */
+export interface MetricCurves {
+  epochs: ArrayLike<number>;
+  names: string[];
+  values: Float32Array[];
+}
+
+export function metricCurves(data: WidgetData, history: History): MetricCurves {
+  if (history.epochs.length > 0) return history;
+  const E = data.dims.nEpochs;
+  return {
+    epochs: data.epochNumbers,
+    names: data.metricNames,
+    values: data.metricNames.map((_, m) => data.metrics.subarray(m * E, m * E + E)),
+  };
+}
+
+/** First and last epoch number over the fitted epochs and the curves' epochs; NaN when none. */
+export function epochExtent(fitted: ArrayLike<number>, curves: ArrayLike<number>): [number, number] {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const values of [fitted, curves])
+    for (let i = 0; i < values.length; i++)
+      if (Number.isFinite(values[i])) {
+        lo = Math.min(lo, values[i]);
+        hi = Math.max(hi, values[i]);
+      }
+  return lo <= hi ? [lo, hi] : [NaN, NaN];
+}
+
 export class EntropyChart {
   readonly el: HTMLDivElement;
   private readonly svg: SVGSVGElement;
@@ -103,24 +140,80 @@ export class EntropyChart {
     this.el.append(this.svg, this.chips);
   }
 
-  update(data: WidgetData, view: View, width: number): void {
+  update(data: WidgetData, view: View, width: number, history: History = NO_HISTORY): void {
     const svg = this.svg;
     svg.replaceChildren();
     this.chips.replaceChildren();
     this.epochNumbers = data.epochNumbers;
+    this.x = null;
     const E = data.dims.nEpochs;
-    const nMetrics = data.metricNames.length;
-    const height = MAIN_HEIGHT + nMetrics * METRIC_HEIGHT + AXIS_HEIGHT;
+    const curves = metricCurves(data, history);
+    const height = MAIN_HEIGHT + curves.names.length * METRIC_HEIGHT + AXIS_HEIGHT;
     const w = Math.max(width, 160);
     svg.setAttribute("width", String(w));
     svg.setAttribute("height", String(height));
     svg.setAttribute("viewBox", `0 0 ${w} ${height}`);
-    if (E === 0) return;
+    const [first, last] = epochExtent(data.epochNumbers, curves.epochs);
+    if (Number.isNaN(first)) return;
 
     const epochs = Array.from(data.epochNumbers);
-    const x = linearScale([epochs[0], epochs[E - 1]], [MARGIN.left, w - MARGIN.right]);
+    const x = linearScale([first, last], [MARGIN.left, w - MARGIN.right]);
     this.x = x;
     const bottom = height - AXIS_HEIGHT;
+    if (E > 0) this.entropyPanel(data, view, epochs, x, w, bottom);
+    else {
+      this.title("inter-step entropy", MARGIN.top - 22);
+      svgEl("text", { class: "panel-note", x: MARGIN.left, y: MARGIN.top + 20 }, svg).textContent =
+        "appears with the first fit";
+    }
+
+    // One small panel per training metric, sharing the epoch axis.
+    curves.names.forEach((name, m) => {
+      const values = curves.values[m];
+      const top = MAIN_HEIGHT + m * METRIC_HEIGHT + 16;
+      const y = this.panel(finiteExtent(values), top, METRIC_HEIGHT - 22, "", w);
+      svgEl(
+        "path",
+        { class: "metric-line", "data-metric": m, d: linePath(curves.epochs, values, x, y) },
+        svg,
+      );
+      this.title(name, top - 4);
+    });
+
+    // Shared epoch axis at the bottom.
+    const step = tickStep(first, last, Math.max(2, Math.floor(w / 60)));
+    for (const t of niceTicks(first, last, Math.max(2, Math.floor(w / 60)), true)) {
+      svgEl("line", { class: "tick", x1: x(t), x2: x(t), y1: bottom, y2: bottom + 4 }, svg);
+      svgEl(
+        "text",
+        { class: "tick-label", x: x(t), y: bottom + 15, "text-anchor": "middle" },
+        svg,
+      ).textContent = formatTick(t, Math.max(step, 1));
+    }
+    svgEl("line", { class: "axis", x1: MARGIN.left, x2: w - MARGIN.right, y1: bottom, y2: bottom }, svg);
+    svgEl(
+      "text",
+      { class: "axis-label", x: w - MARGIN.right, y: bottom + 27, "text-anchor": "end" },
+      svg,
+    ).textContent = "epoch";
+    this.hoverLine = svgEl(
+      "line",
+      { class: "hover-line", y1: MARGIN.top - 4, y2: bottom, visibility: "hidden" },
+      svg,
+    );
+  }
+
+  /** The main panel: shading of the epochs out of range, entropy lines and the selected units' chips. */
+  private entropyPanel(
+    data: WidgetData,
+    view: View,
+    epochs: number[],
+    x: Scale,
+    w: number,
+    bottom: number,
+  ): void {
+    const svg = this.svg;
+    const E = epochs.length;
 
     // Shade the epochs that are filtered out (half-way to the neighbouring epoch number).
     const edge = (i: number, side: -1 | 1) => {
@@ -128,7 +221,12 @@ export class EntropyChart {
       return j >= 0 && j < E ? x((epochs[i] + epochs[j]) / 2) : side < 0 ? MARGIN.left : w - MARGIN.right;
     };
     const shade = (x0: number, x1: number) =>
-      x1 > x0 && svgEl("rect", { class: "out-of-range", x: x0, y: MARGIN.top - 4, width: x1 - x0, height: bottom - MARGIN.top + 4 }, svg);
+      x1 > x0 &&
+      svgEl(
+        "rect",
+        { class: "out-of-range", x: x0, y: MARGIN.top - 4, width: x1 - x0, height: bottom - MARGIN.top + 4 },
+        svg,
+      );
     if (view.epochLo > view.epochHi) shade(MARGIN.left, w - MARGIN.right);
     else {
       shade(MARGIN.left, edge(view.epochLo, -1));
@@ -145,13 +243,31 @@ export class EntropyChart {
     const lines = view.selectedUnits.slice(0, MAX_LINES);
     if (lines.length === 0) {
       clusterMeans(data).forEach((means, c) => {
-        svgEl("path", { class: "cluster-line", "data-cluster": c, d: linePath(epochs, means, x, main), stroke: rgbToCss(clusterColor(c)) }, svg);
+        svgEl(
+          "path",
+          {
+            class: "cluster-line",
+            "data-cluster": c,
+            d: linePath(epochs, means, x, main),
+            stroke: rgbToCss(clusterColor(c)),
+          },
+          svg,
+        );
       });
       this.hint(view.epochLo > view.epochHi ? "No epoch in the range" : "Click a point to select its unit");
     }
     for (const u of lines) {
       const color = rgbToCss(lineColor(data, view.colorBy, u));
-      svgEl("path", { class: "unit-line", "data-unit": u, d: linePath(epochs, unitTrajectory(data, u), x, main), stroke: color }, svg);
+      svgEl(
+        "path",
+        {
+          class: "unit-line",
+          "data-unit": u,
+          d: linePath(epochs, unitTrajectory(data, u), x, main),
+          stroke: color,
+        },
+        svg,
+      );
       const chip = document.createElement("span");
       chip.className = "mmphate-chip";
       chip.style.setProperty("--chip", color);
@@ -160,30 +276,15 @@ export class EntropyChart {
       chip.title = `cluster ${data.unitClusters[u]}${confidence ? `, confidence ${confidence}` : ""}`;
       this.chips.append(chip);
     }
-    if (view.selectedUnits.length > lines.length) this.hint(`+${view.selectedUnits.length - lines.length} more selected`);
+    if (view.selectedUnits.length > lines.length)
+      this.hint(`+${view.selectedUnits.length - lines.length} more selected`);
     svgEl("path", { class: "intra-line", d: linePath(epochs, intra, x, main) }, svg);
-    this.title(lines.length ? "inter-step entropy of selected units" : "inter-step entropy, cluster means", MARGIN.top - 22);
+    this.title(
+      lines.length ? "inter-step entropy of selected units" : "inter-step entropy, cluster means",
+      MARGIN.top - 22,
+    );
     svgEl("text", { class: "panel-note", x: MARGIN.left, y: MARGIN.top - 9 }, svg).textContent =
       "dashed: mean intra-step entropy per epoch";
-
-    // One small panel per training metric, sharing the epoch axis.
-    data.metricNames.forEach((name, m) => {
-      const values = data.metrics.subarray(m * E, m * E + E);
-      const top = MAIN_HEIGHT + m * METRIC_HEIGHT + 16;
-      const y = this.panel(finiteExtent(values), top, METRIC_HEIGHT - 22, "", w);
-      svgEl("path", { class: "metric-line", "data-metric": m, d: linePath(epochs, values, x, y) }, svg);
-      this.title(name, top - 4);
-    });
-
-    // Shared epoch axis at the bottom.
-    const step = tickStep(epochs[0], epochs[E - 1], Math.max(2, Math.floor(w / 60)));
-    for (const t of niceTicks(epochs[0], epochs[E - 1], Math.max(2, Math.floor(w / 60)), true)) {
-      svgEl("line", { class: "tick", x1: x(t), x2: x(t), y1: bottom, y2: bottom + 4 }, svg);
-      svgEl("text", { class: "tick-label", x: x(t), y: bottom + 15, "text-anchor": "middle" }, svg).textContent = formatTick(t, Math.max(step, 1));
-    }
-    svgEl("line", { class: "axis", x1: MARGIN.left, x2: w - MARGIN.right, y1: bottom, y2: bottom }, svg);
-    svgEl("text", { class: "axis-label", x: w - MARGIN.right, y: bottom + 27, "text-anchor": "end" }, svg).textContent = "epoch";
-    this.hoverLine = svgEl("line", { class: "hover-line", y1: MARGIN.top - 4, y2: bottom, visibility: "hidden" }, svg);
   }
 
   /** Mark the epoch of the hovered node (an epoch index), or clear it with null. */
@@ -210,11 +311,23 @@ export class EntropyChart {
     const svg = this.svg;
     for (const t of niceTicks(y.domain[0], y.domain[1], ticks)) {
       svgEl("line", { class: "grid", x1: MARGIN.left, x2: w - MARGIN.right, y1: y(t), y2: y(t) }, svg);
-      svgEl("text", { class: "tick-label", x: MARGIN.left - 5, y: y(t) + 3.5, "text-anchor": "end" }, svg).textContent = formatTick(t, step);
+      svgEl(
+        "text",
+        { class: "tick-label", x: MARGIN.left - 5, y: y(t) + 3.5, "text-anchor": "end" },
+        svg,
+      ).textContent = formatTick(t, step);
     }
     svgEl("line", { class: "axis", x1: MARGIN.left, x2: MARGIN.left, y1: top, y2: top + height }, svg);
     if (label)
-      svgEl("text", { class: "axis-label", transform: `translate(11 ${top + height / 2}) rotate(-90)`, "text-anchor": "middle" }, svg).textContent = label;
+      svgEl(
+        "text",
+        {
+          class: "axis-label",
+          transform: `translate(11 ${top + height / 2}) rotate(-90)`,
+          "text-anchor": "middle",
+        },
+        svg,
+      ).textContent = label;
     return y;
   }
 

@@ -2,6 +2,7 @@
  * Colour maps as small lookup tables: perceptually uniform sequential maps for continuous values
  * and categorical palettes for units, clusters and classes. Colours are sRGB bytes.
  */
+import { MISSING_HEX, PLASMA_STOPS, TAB10_COLORS, TAB20_COLORS, VIRIDIS_STOPS } from "./contract";
 
 export type RGB = [number, number, number];
 
@@ -10,39 +11,18 @@ export interface Colormap {
   stops: readonly number[];
 }
 
-// matplotlib's maps sampled at 16 points over [0.08, 1]: the darkest 8 % is cut so the low end
-// stays visible on the dark background.
-export const VIRIDIS: Colormap = {
-  name: "viridis",
-  stops: [
-    0x481d6f, 0x46327e, 0x414487, 0x39558c, 0x31668e, 0x2b748e, 0x25838e, 0x20928c, 0x1fa187,
-    0x29af7f, 0x40bd72, 0x60ca60, 0x84d44b, 0xaddc30, 0xd8e219, 0xfde725,
-  ],
-};
-
-export const PLASMA: Colormap = {
-  name: "plasma",
-  stops: [
-    0x38049a, 0x5302a3, 0x6a00a8, 0x8305a7, 0x99159f, 0xac2694, 0xbe3885, 0xcd4a76, 0xdb5c68,
-    0xe76e5b, 0xf1814d, 0xf9973f, 0xfdac33, 0xfdc527, 0xf8df25, 0xf0f921,
-  ],
-};
-
-export const TAB10: readonly number[] = [
-  0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf,
-];
-
-export const TAB20: readonly number[] = [
-  0x1f77b4, 0xaec7e8, 0xff7f0e, 0xffbb78, 0x2ca02c, 0x98df8a, 0xd62728, 0xff9896, 0x9467bd, 0xc5b0d5,
-  0x8c564b, 0xc49c94, 0xe377c2, 0xf7b6d2, 0x7f7f7f, 0xc7c7c7, 0xbcbd22, 0xdbdb8d, 0x17becf, 0x9edae5,
-];
-
-/** Colour of missing (NaN) values. */
-export const MISSING: RGB = [110, 114, 122];
+// The maps' stops and the palettes live in contract.json, shared with Python.
+export const VIRIDIS: Colormap = { name: "viridis", stops: VIRIDIS_STOPS };
+export const PLASMA: Colormap = { name: "plasma", stops: PLASMA_STOPS };
+export const TAB10: readonly number[] = TAB10_COLORS;
+export const TAB20: readonly number[] = TAB20_COLORS;
 
 export function hexToRgb(hex: number): RGB {
   return [(hex >> 16) & 255, (hex >> 8) & 255, hex & 255];
 }
+
+/** Colour of missing (NaN) values. */
+export const MISSING: RGB = hexToRgb(MISSING_HEX);
 
 export function rgbToCss([r, g, b]: RGB): string {
   return `rgb(${r}, ${g}, ${b})`;

@@ -2,12 +2,13 @@
  * Per-node colours for each `color_by` mode, and the matching colour key that the legend draws.
  * Colours are computed once per mode change into a Uint8 RGB vertex attribute.
  */
-import { categorical, MISSING, PLASMA, sample, TAB10, TAB20, VIRIDIS } from "./colormaps";
+
 import type { Colormap, RGB } from "./colormaps";
+import { categorical, MISSING, PLASMA, sample, TAB10, TAB20, VIRIDIS } from "./colormaps";
 import type { WidgetData } from "./decode";
 import type { ColorBy } from "./model";
-import { clusterSizes, clusterSummary } from "./stability";
 import type { StabilityLevel } from "./stability";
+import { clusterSizes, clusterSummary } from "./stability";
 
 export interface CategoryItem {
   label: string;
@@ -84,7 +85,14 @@ export function colorKey(data: WidgetData, colorBy: ColorBy): ColorKey {
   });
   switch (colorBy) {
     case "step":
-      return { kind: "continuous", title: "step", map: VIRIDIS, min: 0, max: Math.max(T - 1, 0), integer: true };
+      return {
+        kind: "continuous",
+        title: "step",
+        map: VIRIDIS,
+        min: 0,
+        max: Math.max(T - 1, 0),
+        integer: true,
+      };
     case "unit":
       return categories("unit", U, (u) => ({ label: data.unitNames[u], color: unitColor(u) }));
     case "cluster": {
@@ -140,7 +148,8 @@ export function nodeColors(data: WidgetData, colorBy: ColorBy, out?: Uint8Array)
 
   if (colorBy === "label") {
     const palette = classPalette(data.classNames.length);
-    for (let i = 0; i < data.n; i++) put(colors, i, data.nodeLabel ? categorical(palette, data.nodeLabel[i]) : MISSING);
+    for (let i = 0; i < data.n; i++)
+      put(colors, i, data.nodeLabel ? categorical(palette, data.nodeLabel[i]) : MISSING);
     return colors;
   }
   // Colour of node (e, t, u) = table[index(e, t, u)]; each table is tiny compared with N.
@@ -173,7 +182,6 @@ export function nodeColors(data: WidgetData, colorBy: ColorBy, out?: Uint8Array)
   }
   let node = 0;
   for (let e = 0; e < E; e++)
-    for (let t = 0; t < T; t++)
-      for (let u = 0; u < U; u++) put(colors, node++, table[index(e, t, u)]);
+    for (let t = 0; t < T; t++) for (let u = 0; u < U; u++) put(colors, node++, table[index(e, t, u)]);
   return colors;
 }

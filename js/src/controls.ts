@@ -1,17 +1,16 @@
 /**
  * The control bar (plain DOM): colour-by, epoch and step range sliders labelled in the user's
  * numbers, cluster checkboxes with the clusters' stability and the filter/highlight mode, point
- * size and clear-selection.
+ * size, clear-selection and a button that saves the view as a PNG.
  * It never holds state of its own: `sync` mirrors the model and user input is reported through
  * `onChange`, which writes to the model.
  */
 import { rgbToCss } from "./colormaps";
 import { clusterColor } from "./colors";
+import { CLUSTER_MODES, COLOR_BY, POINT_SIZE_MIN } from "./contract";
 import type { WidgetData } from "./decode";
-import { COLOR_BY } from "./model";
 import type { ClusterMode, ColorBy } from "./model";
 import { clusterSummary } from "./stability";
-import { POINT_SIZE_MIN } from "./state";
 import type { View } from "./state";
 
 export interface ControlEvents {
@@ -22,6 +21,7 @@ export interface ControlEvents {
   clusterMode(mode: ClusterMode): void;
   pointSize(size: number): void;
   clearSelection(): void;
+  savePng(): void;
 }
 
 const COLOR_LABELS: Record<ColorBy, string> = {
@@ -34,7 +34,11 @@ const COLOR_LABELS: Record<ColorBy, string> = {
   label: "label",
 };
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (className) e.className = className;
   if (text !== undefined) e.textContent = text;
@@ -55,7 +59,10 @@ class DualSlider {
     const track = el("div", "mmphate-dual");
     this.lo = el("input");
     this.hi = el("input");
-    for (const [input, which] of [[this.lo, "lo"], [this.hi, "hi"]] as const) {
+    for (const [input, which] of [
+      [this.lo, "lo"],
+      [this.hi, "hi"],
+    ] as const) {
       input.type = "range";
       input.step = "1";
       input.min = "0";
@@ -99,6 +106,7 @@ export class Controls {
   private readonly size: HTMLInputElement;
   private readonly sizeValue: HTMLSpanElement;
   private readonly clear: HTMLButtonElement;
+  private readonly png: HTMLButtonElement;
   private clusterInputs: HTMLInputElement[] = [];
 
   constructor(private readonly events: ControlEvents) {
@@ -135,12 +143,14 @@ export class Controls {
     this.stability = el("span", "mmphate-stability");
     this.modeSelect = el("select", "mmphate-cluster-mode");
     this.modeSelect.setAttribute("aria-label", "cluster mode");
-    for (const mode of ["filter", "highlight"] as const) {
+    for (const mode of CLUSTER_MODES) {
       const option = el("option", undefined, mode);
       option.value = mode;
       this.modeSelect.append(option);
     }
-    this.modeSelect.addEventListener("change", () => events.clusterMode(this.modeSelect.value as ClusterMode));
+    this.modeSelect.addEventListener("change", () =>
+      events.clusterMode(this.modeSelect.value as ClusterMode),
+    );
     const clustersLabel = el("label", "mmphate-label", "clusters");
     clusterField.append(clustersLabel, this.clusterBox, this.stability, this.modeSelect);
 
@@ -148,13 +158,20 @@ export class Controls {
     this.clear.type = "button";
     this.clear.addEventListener("click", () => events.clearSelection());
 
-    this.el.append(colorField, this.epochs.el, this.steps.el, clusterField, sizeField, this.clear);
+    this.png = el("button", "mmphate-save-png", "PNG");
+    this.png.type = "button";
+    this.png.title = "Save the current view as mmphate.png";
+    this.png.setAttribute("aria-label", "save the view as PNG");
+    this.png.addEventListener("click", () => events.savePng());
+
+    this.el.append(colorField, this.epochs.el, this.steps.el, clusterField, sizeField, this.clear, this.png);
   }
 
   /** Mirror the model's (clamped) state; rebuilds the cluster checkboxes when their count changes. */
   sync(data: WidgetData, view: View): void {
     const hasLabels = data.nodeLabel !== null;
-    for (const option of Array.from(this.colorSelect.options)) option.disabled = option.value === "label" && !hasLabels;
+    for (const option of Array.from(this.colorSelect.options))
+      option.disabled = option.value === "label" && !hasLabels;
     this.colorSelect.value = view.colorBy;
 
     const E = data.dims.nEpochs;
@@ -162,11 +179,16 @@ export class Controls {
     const eLo = empty ? Math.min(view.epochLo, E - 1) : view.epochLo;
     const eHi = empty ? eLo : view.epochHi;
     const num = (i: number) => (i >= 0 && i < E ? String(data.epochNumbers[i]) : "–");
-    this.epochs.sync(E, eLo, eHi, empty ? "none" : `${num(view.epochLo)} – ${num(view.epochHi)}`);
-    this.steps.sync(data.dims.nSteps, view.stepLo, view.stepHi, `${view.stepLo} – ${view.stepHi}`);
+    // Before a live widget's first fit there are no epochs or steps to choose from.
+    const epochText = E === 0 ? "–" : empty ? "none" : `${num(view.epochLo)} – ${num(view.epochHi)}`;
+    this.epochs.sync(E, eLo, eHi, epochText);
+    const T = data.dims.nSteps;
+    this.steps.sync(T, view.stepLo, view.stepHi, T === 0 ? "–" : `${view.stepLo} – ${view.stepHi}`);
 
     if (this.clusterInputs.length !== data.nClusters) this.buildClusters(data.nClusters);
-    this.clusterInputs.forEach((input, c) => (input.checked = view.clusterMask[c] === 1));
+    this.clusterInputs.forEach((input, c) => {
+      input.checked = view.clusterMask[c] === 1;
+    });
     const { stability, level, note } = clusterSummary(data);
     this.stability.hidden = level === null;
     this.stability.className = level ? `mmphate-stability mmphate-${level}` : "mmphate-stability";
@@ -182,6 +204,7 @@ export class Controls {
     const n = view.selectedUnits.length;
     this.clear.disabled = n === 0;
     this.clear.textContent = n ? `clear selection (${n})` : "no selection";
+    this.png.disabled = data.n === 0;
   }
 
   private buildClusters(nClusters: number): void {

@@ -151,6 +151,37 @@ export function decodeData(get: <K extends keyof Traits>(name: K) => Traits[K] |
   };
 }
 
+/** A live widget's training history: one entry per record() call, fitted or not. */
+export interface History {
+  /** Epoch numbers, length H. */
+  epochs: Float32Array;
+  /** The metrics' names, without "epoch". */
+  names: string[];
+  /** Per metric, H values (NaN where a record() call did not give it). */
+  values: Float32Array[];
+}
+
+export const NO_HISTORY: History = { epochs: new Float32Array(0), names: [], values: [] };
+
+/**
+ * The `_history` and `_history_names` traits: float32, K x H row-major, one row per name, the
+ * "epoch" row among them. Empty without an "epoch" row; H is what the bytes hold for K rows.
+ */
+export function decodeHistory(value: Binary, namesValue: unknown): History {
+  const names = Array.isArray(namesValue) ? namesValue.map(String) : [];
+  const K = names.length;
+  const H = K ? Math.floor(asBytes(value).byteLength / 4 / K) : 0;
+  const at = names.indexOf("epoch");
+  if (H === 0 || at < 0) return NO_HISTORY;
+  const all = decodeFloat32(value, K * H);
+  const rows = names.map((_, k) => all.subarray(k * H, k * H + H));
+  return {
+    epochs: rows[at],
+    names: names.filter((_, k) => k !== at),
+    values: rows.filter((_, k) => k !== at),
+  };
+}
+
 export interface NodeIndex {
   epoch: number;
   step: number;

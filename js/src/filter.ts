@@ -2,8 +2,9 @@
  * Which nodes are shown: the CPU mirror of the vertex shader's filter, used for the
  * `data-points-visible` count, for screen positions of nodes and for the per-unit flag texture.
  */
-import { nodeIndex } from "./decode";
+
 import type { WidgetData } from "./decode";
+import { nodeIndex } from "./decode";
 import type { View } from "./state";
 
 /** Whether unit `u` passes the cluster filter (always true in highlight mode). */

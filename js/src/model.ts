@@ -3,6 +3,8 @@
  * (docs/how-it-works.md) and the small subset of the model API the widget uses.
  */
 
+// The values of these two unions are listed in contract.json (COLOR_BY and CLUSTER_MODES in
+// contract.ts); js/test/contract.test.ts checks that they agree.
 export type ColorBy =
   | "epoch"
   | "step"
@@ -12,22 +14,26 @@ export type ColorBy =
   | "interstep_entropy"
   | "label";
 
-export const COLOR_BY: readonly ColorBy[] = [
-  "epoch",
-  "step",
-  "unit",
-  "cluster",
-  "intrastep_entropy",
-  "interstep_entropy",
-  "label",
-];
-
 export type ClusterMode = "filter" | "highlight";
 
 export interface CameraState {
   position: [number, number, number];
   target: [number, number, number];
   up: [number, number, number];
+}
+
+/** A live widget's refit status (`MMPHATEWidget.live`); `{}` for a widget showing a fixed model. */
+export interface LiveStatusTrait {
+  epochs_recorded: number;
+  /** Epochs in the fit the widget shows (0 before the first). */
+  epochs_shown: number;
+  fitting: boolean;
+  n_fits: number;
+  /** The last fit's error ("ValueError: ..."), null once a fit succeeded. */
+  error: string | null;
+  stopped: boolean;
+  last_fit_s: number | null;
+  refit_every: number;
 }
 
 /** Binary traits arrive as DataView from anywidget; tolerate the other buffer shapes too. */
@@ -58,24 +64,14 @@ export interface Traits {
   point_size: number;
   camera: Partial<CameraState> | Record<string, never>;
   hovered_node: number;
+  _live_status: Partial<LiveStatusTrait>;
+  /** float32, K x H (row-major): every record() call's epoch number, then each metric. */
+  _history: Binary;
+  _history_names: string[];
 }
 
-export const DATA_TRAITS = [
-  "_positions",
-  "_dims",
-  "_epoch_numbers",
-  "_unit_clusters",
-  "_n_clusters",
-  "_cluster_stability",
-  "_unit_cluster_confidence",
-  "_intrastep_entropy",
-  "_interstep_entropy",
-  "_node_label",
-  "_class_names",
-  "_unit_names",
-  "_metrics",
-  "_metric_names",
-] as const;
+// The trait names themselves are in contract.json, shared with Python.
+export { DATA_TRAITS } from "./contract";
 
 type Callback = (...args: unknown[]) => void;
 

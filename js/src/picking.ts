@@ -4,8 +4,8 @@
  * one vertex pass and a few rasterised pixels, independent of any CPU work per point.
  */
 import * as THREE from "three";
-import { decodePickId } from "./points";
 import type { PointCloud } from "./points";
+import { decodePickId } from "./points";
 
 /** Side of the picked square in device pixels (odd, so the pointer sits in the centre pixel). */
 export const PICK_SIZE = 9;

@@ -5,11 +5,12 @@
  * The same material draws node ids (gl_VertexID + 1 as RGBA bytes) for the picking pass.
  */
 import * as THREE from "three";
-import { indexAttribute } from "./decode";
+import type { RGB } from "./colormaps";
+import { DIM_AMOUNT, POINT_SIZE_DEFAULT, SELECTED_SCALE } from "./contract";
 import type { WidgetData } from "./decode";
+import { indexAttribute } from "./decode";
 import { unitFlags } from "./filter";
 import type { View } from "./state";
-import type { RGB } from "./colormaps";
 
 const VERTEX = /* glsl */ `
 precision highp float;
@@ -24,6 +25,8 @@ uniform bool uHighlightMode;
 uniform bool uAnySelected;
 uniform bool uPick;
 uniform vec3 uBackground;
+uniform float uDimAmount;
+uniform float uSelectedScale;
 uniform sampler2D uUnitFlags;
 uniform int uFlagsWidth;
 
@@ -52,12 +55,12 @@ void main() {
   // so a selection is never hidden behind the rest of the cloud.
   float z = gl_Position.z;
   gl_Position.z = dimmed ? 0.5 * z + 0.5 * gl_Position.w : 0.5 * z - 0.5 * gl_Position.w;
-  gl_PointSize = selected ? uPointSize * 1.6 : uPointSize;
+  gl_PointSize = selected ? uPointSize * uSelectedScale : uPointSize;
   if (uPick) {
     int id = gl_VertexID + 1;
     vColor = vec4(float(id & 255), float((id >> 8) & 255), float((id >> 16) & 255), 255.0) / 255.0;
   } else {
-    vColor = vec4(dimmed ? mix(color, uBackground, 0.72) : color, 1.0);
+    vColor = vec4(dimmed ? mix(color, uBackground, uDimAmount) : color, 1.0);
   }
 }
 `;
@@ -109,12 +112,14 @@ export class PointCloud {
       uniforms: {
         uEpochRange: { value: new THREE.Vector2(0, -1) },
         uStepRange: { value: new THREE.Vector2(0, -1) },
-        uPointSize: { value: 3 },
+        uPointSize: { value: POINT_SIZE_DEFAULT },
         uHighlightMode: { value: false },
         uAnySelected: { value: false },
         uPick: { value: false },
         // sRGB, like the colour attribute: the raw material writes colours unconverted.
         uBackground: { value: new THREE.Vector3(...background.map((c) => c / 255)) },
+        uDimAmount: { value: DIM_AMOUNT },
+        uSelectedScale: { value: SELECTED_SCALE },
         uUnitFlags: { value: this.flags },
         uFlagsWidth: { value: FLAGS_WIDTH },
       },
@@ -138,10 +143,6 @@ export class PointCloud {
     u.uAnySelected.value = view.selectedUnits.length > 0;
     unitFlags(data, view, this.flags.image.data as Uint8Array);
     this.flags.needsUpdate = true;
-  }
-
-  setPointSize(cssPixels: number, pixelRatio: number): void {
-    this.material.uniforms.uPointSize.value = cssPixels * pixelRatio;
   }
 
   setPickMode(on: boolean): void {

@@ -25,7 +25,7 @@ export function linearScale(domain: [number, number], range: [number, number]): 
 export function tickStep(lo: number, hi: number, count: number): number {
   const raw = Math.abs(hi - lo) / Math.max(count, 1);
   if (!(raw > 0) || !Number.isFinite(raw)) return 1;
-  const power = Math.pow(10, Math.floor(Math.log10(raw)));
+  const power = 10 ** Math.floor(Math.log10(raw));
   const ratio = raw / power;
   // Thresholds at the geometric means of 1, 2, 5, 10 pick the closest step.
   return (ratio >= Math.sqrt(50) ? 10 : ratio >= Math.sqrt(10) ? 5 : ratio >= Math.sqrt(2) ? 2 : 1) * power;

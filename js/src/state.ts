@@ -3,13 +3,19 @@
  * sends, but the front end never trusts it: out-of-range or malformed values are clamped or
  * replaced by defaults so the widget stays usable.
  */
+import {
+  CAMERA_TARGET,
+  CAMERA_UP,
+  CLUSTER_MODE_DEFAULT,
+  CLUSTER_MODES,
+  COLOR_BY,
+  COLOR_BY_DEFAULT,
+  POINT_SIZE_DEFAULT,
+  POINT_SIZE_MAX,
+  POINT_SIZE_MIN,
+} from "./contract";
 import type { WidgetData } from "./decode";
-import { COLOR_BY } from "./model";
 import type { CameraState, ClusterMode, ColorBy, Traits } from "./model";
-
-export const POINT_SIZE_MIN = 0.5;
-export const POINT_SIZE_MAX = 50;
-export const POINT_SIZE_DEFAULT = 3;
 
 export interface View {
   colorBy: ColorBy;
@@ -32,7 +38,11 @@ function finiteNumbers(value: unknown): number[] | null {
 }
 
 export function clampColorBy(value: unknown): ColorBy {
-  return COLOR_BY.includes(value as ColorBy) ? (value as ColorBy) : "epoch";
+  return COLOR_BY.includes(value as ColorBy) ? (value as ColorBy) : COLOR_BY_DEFAULT;
+}
+
+export function clampClusterMode(value: unknown): ClusterMode {
+  return CLUSTER_MODES.includes(value as ClusterMode) ? (value as ClusterMode) : CLUSTER_MODE_DEFAULT;
 }
 
 /**
@@ -42,7 +52,7 @@ export function clampColorBy(value: unknown): ColorBy {
 export function epochIndexRange(epochNumbers: ArrayLike<number>, value: unknown): [number, number] {
   const E = epochNumbers.length;
   const range = finiteNumbers(value);
-  if (!range || range.length !== 2) return [0, E - 1];
+  if (range?.length !== 2) return [0, E - 1];
   const lo = Math.min(range[0], range[1]);
   const hi = Math.max(range[0], range[1]);
   let first = 0;
@@ -55,7 +65,7 @@ export function epochIndexRange(epochNumbers: ArrayLike<number>, value: unknown)
 /** Inclusive step range clamped to [0, T-1], rounded, swapped if reversed. */
 export function stepRange(nSteps: number, value: unknown): [number, number] {
   const range = finiteNumbers(value);
-  if (!range || range.length !== 2) return [0, nSteps - 1];
+  if (range?.length !== 2) return [0, nSteps - 1];
   const clamp = (v: number) => Math.min(Math.max(Math.round(v), 0), Math.max(nSteps - 1, 0));
   const a = clamp(range[0]);
   const b = clamp(range[1]);
@@ -101,15 +111,18 @@ export function parseCamera(value: unknown): CameraState | null {
   const v = value as Record<string, unknown>;
   const position = vector3(v.position);
   if (!position) return null;
-  const target = vector3(v.target) ?? [0, 0, 0];
-  let up = vector3(v.up) ?? [0, 1, 0];
-  if (up.every((x) => x === 0)) up = [0, 1, 0];
+  const target = vector3(v.target) ?? [...CAMERA_TARGET];
+  let up = vector3(v.up) ?? [...CAMERA_UP];
+  if (up.every((x) => x === 0)) up = [...CAMERA_UP];
   if (position.every((x, i) => x === target[i])) return null;
   return { position, target, up };
 }
 
 /** The clamped view of all synced state traits. */
-export function readView(get: <K extends keyof Traits>(name: K) => Traits[K] | undefined, data: WidgetData): View {
+export function readView(
+  get: <K extends keyof Traits>(name: K) => Traits[K] | undefined,
+  data: WidgetData,
+): View {
   const [epochLo, epochHi] = epochIndexRange(data.epochNumbers, get("epoch_range"));
   const [stepLo, stepHi] = stepRange(data.dims.nSteps, get("step_range"));
   return {
@@ -119,7 +132,7 @@ export function readView(get: <K extends keyof Traits>(name: K) => Traits[K] | u
     stepLo,
     stepHi,
     clusterMask: clusterMask(data.nClusters, get("selected_clusters")),
-    clusterMode: get("cluster_mode") === "highlight" ? "highlight" : "filter",
+    clusterMode: clampClusterMode(get("cluster_mode")),
     selectedUnits: validIndices(get("selected_units"), data.dims.nUnits),
     pointSize: clampPointSize(get("point_size")),
   };

@@ -3,12 +3,16 @@
  * and cleanup removes it with the rest. Every rule is scoped under `.mmphate-root`.
  */
 
-/** Scene background, sRGB bytes; shared by the WebGL clear colour and the dimming in the shader. */
-export const BACKGROUND: [number, number, number] = [0x1b, 0x1e, 0x24];
+import type { RGB } from "./colormaps";
+import { hexToRgb, rgbToCss } from "./colormaps";
+import { BACKGROUND_HEX } from "./contract";
+
+/** Scene background, sRGB bytes; shared by the WebGL clear colour, the dimming in the shader and the panels. */
+export const BACKGROUND: RGB = hexToRgb(BACKGROUND_HEX);
 
 export const CSS = `
 .mmphate-root {
-  --bg: #1b1e24; --panel: #22262e; --line: #343a45; --text: #d9dee7; --muted: #8a93a3;
+  --bg: ${rgbToCss(BACKGROUND)}; --panel: #22262e; --line: #343a45; --text: #d9dee7; --muted: #8a93a3;
   --accent: #5fb3ff; --weak: #e3b341; --unstable: #ff7b72;
   display: flex; flex-direction: column; gap: 0; width: 100%; box-sizing: border-box;
   background: var(--bg); color: var(--text); border-radius: 6px; overflow: hidden;
@@ -62,7 +66,7 @@ export const CSS = `
 .mmphate-viewport canvas { display: block; width: 100%; height: 100%; outline: none; }
 .mmphate-legend {
   position: absolute; left: 10px; bottom: 10px; max-width: 46%; padding: 6px 8px;
-  background: rgba(27, 30, 36, .82); border: 1px solid var(--line); border-radius: 4px;
+  background: rgba(${BACKGROUND.join(", ")}, .82); border: 1px solid var(--line); border-radius: 4px;
   pointer-events: none;
 }
 .mmphate-legend-title { color: var(--muted); font-size: 10px; text-transform: uppercase; letter-spacing: .06em; margin-bottom: 4px; }
@@ -87,6 +91,24 @@ export const CSS = `
   pointer-events: none;
 }
 .mmphate-message[hidden] { display: none; }
+.mmphate-live {
+  position: absolute; left: 10px; top: 10px; max-width: 60%; padding: 3px 8px; border-radius: 4px;
+  background: rgba(${BACKGROUND.join(", ")}, .82); border: 1px solid var(--line); color: var(--muted);
+  font-variant-numeric: tabular-nums; pointer-events: none;
+}
+.mmphate-live::before { content: "● "; color: var(--muted); }
+.mmphate-live[data-state="fitting"]::before { color: var(--accent); }
+.mmphate-live[data-state="idle"]::before { color: #56d364; }
+.mmphate-live-error {
+  position: absolute; left: 10px; top: 38px; max-width: calc(100% - 20px); padding: 5px 10px;
+  border-radius: 4px; border: 1px solid var(--unstable); background: rgba(120, 30, 30, .92); color: #fff;
+  white-space: pre-wrap; overflow-wrap: anywhere; pointer-events: none;
+}
+.mmphate-waiting {
+  position: absolute; inset: 0; display: grid; place-items: center; padding: 20px; text-align: center;
+  color: var(--muted); font-size: 13px; pointer-events: none;
+}
+.mmphate-live[hidden], .mmphate-live-error[hidden], .mmphate-waiting[hidden], .mmphate-legend[hidden] { display: none; }
 .mmphate-tooltip {
   position: absolute; left: 0; top: 0; z-index: 2; pointer-events: none; min-width: 150px;
   padding: 6px 8px; background: rgba(15, 17, 21, .94); border: 1px solid var(--line);

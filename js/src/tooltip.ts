@@ -2,8 +2,9 @@
  * Hover tooltip: epoch number, step, unit, cluster (with the unit's cluster confidence), entropies
  * and label of the node under the pointer.
  */
-import { nodeIndex } from "./decode";
+
 import type { WidgetData } from "./decode";
+import { nodeIndex } from "./decode";
 import { formatValue } from "./scales";
 import { confidenceText } from "./stability";
 
@@ -49,7 +50,13 @@ export class Tooltip {
   }
 
   /** Show info for `node` next to (x, y), in pixels relative to the tooltip's positioned parent. */
-  show(data: WidgetData, node: number, x: number, y: number, bounds: { width: number; height: number }): void {
+  show(
+    data: WidgetData,
+    node: number,
+    x: number,
+    y: number,
+    bounds: { width: number; height: number },
+  ): void {
     const info = nodeInfo(data, node);
     const rows: [string, string][] = [
       ["epoch", String(info.epochNumber)],

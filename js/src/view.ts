@@ -1,41 +1,37 @@
 /**
  * The widget view: builds the DOM, the three.js scene and the panels from the model, keeps them
- * in step with the model's change events, turns pointer input into tiny model updates, and
- * releases everything in `dispose`. All state lives in the model; the scene is derived from it.
+ * in step with the model's change events, runs the render loop, turns pointer intents (`pointer.ts`)
+ * and hover picks (`hover.ts`) into tiny model updates, and releases everything in `dispose`.
+ * All state lives in the model; the scene is derived from it. A live widget's status and training
+ * history (`live.ts`) update the status line and the chart only; a new fit arrives as new data
+ * traits and rebuilds the scene, with the view state read back from the model.
  */
 import * as THREE from "three";
 import { CameraRig, dataRadius } from "./camera";
 import { EntropyChart } from "./chart";
 import { colorKey, nodeColors } from "./colors";
+import { STATE_TRAITS } from "./contract";
 import { Controls } from "./controls";
-import { decodeData, nodeIndex } from "./decode";
-import type { WidgetData } from "./decode";
+import type { History, WidgetData } from "./decode";
+import { decodeData, decodeHistory, nodeIndex } from "./decode";
 import { countVisible, isNodeVisible } from "./filter";
+import { Hover } from "./hover";
 import { Legend } from "./legend";
-import { DATA_TRAITS, subscriptions } from "./model";
+import { errorText, liveState, parseLiveStatus, statusLine, waitingText } from "./live";
 import type { AnyModel, Traits } from "./model";
+import { DATA_TRAITS, subscriptions } from "./model";
 import { Picker } from "./picking";
+import type { Point } from "./pointer";
+import { PointerInput } from "./pointer";
 import { PointCloud } from "./points";
 import { clickSelection, sameIndices } from "./selection";
-import { clampPointSize, parseCamera, readView, stepRange } from "./state";
 import type { View } from "./state";
+import { clampPointSize, parseCamera, readView, stepRange } from "./state";
 import { BACKGROUND, CSS } from "./styles";
 import { Tooltip } from "./tooltip";
 
-/** Pointer travel (CSS px) below which a press-release counts as a click, not a drag. */
-const CLICK_TOLERANCE = 5;
-/** Minimum interval between `hovered_node` messages to the kernel. */
-const HOVER_MESSAGE_MS = 120;
-
-const VIEW_TRAITS = [
-  "color_by",
-  "epoch_range",
-  "step_range",
-  "selected_clusters",
-  "cluster_mode",
-  "selected_units",
-  "point_size",
-] as const;
+/** State traits that restyle the points; the camera and the hovered node have handlers of their own. */
+const VIEW_TRAITS = STATE_TRAITS.filter((name) => name !== "camera" && name !== "hovered_node");
 
 /** The parts rebuilt when the data traits change. */
 interface SceneParts {
@@ -72,16 +68,14 @@ export class WidgetView {
   private colorBy = "";
   private frame = 0;
   private needsRender = true;
-  private hoverAt: { x: number; y: number } | null = null;
-  private hovered = -1;
-  private hoverSent = -1;
-  private hoverTimer: ReturnType<typeof setTimeout> | null = null;
-  private lastHoverMessage = 0;
-  private pressAt: { x: number; y: number } | null = null;
-  private pointer: { x: number; y: number } | null = null;
+  private readonly hover: Hover;
+  private pointer: PointerInput | null = null;
   private messageTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly message: HTMLDivElement;
-  private dragging = false;
+  private readonly liveLine: HTMLDivElement;
+  private readonly liveError: HTMLDivElement;
+  private readonly waiting: HTMLDivElement;
+  private history: History;
   private lastCamera = "";
   private rebuildQueued = false;
   private disposed = false;
@@ -92,6 +86,7 @@ export class WidgetView {
     this.model = model;
     this.host = host;
     this.subs = subscriptions(model);
+    this.hover = new Hover((node) => this.send("hovered_node", node));
     const root = document.createElement("div") as MMPHATEElement;
     root.className = "mmphate-root";
     this.root = root;
@@ -101,13 +96,14 @@ export class WidgetView {
       colorBy: (v) => this.send("color_by", v),
       epochRange: (lo, hi) => {
         const numbers = this.parts?.data.epochNumbers;
-        if (numbers && numbers.length) this.send("epoch_range", [numbers[lo], numbers[hi]]);
+        if (numbers?.length) this.send("epoch_range", [numbers[lo], numbers[hi]]);
       },
       stepRange: (lo, hi) => this.send("step_range", stepRange(this.parts?.data.dims.nSteps ?? 0, [lo, hi])),
       clusters: (selected) => this.send("selected_clusters", selected),
       clusterMode: (mode) => this.send("cluster_mode", mode),
       pointSize: (size) => this.send("point_size", clampPointSize(size)),
       clearSelection: () => this.send("selected_units", []),
+      savePng: () => this.savePng(),
     });
     const main = document.createElement("div");
     main.className = "mmphate-main";
@@ -118,6 +114,17 @@ export class WidgetView {
     this.message = document.createElement("div");
     this.message.className = "mmphate-message";
     this.message.hidden = true;
+    this.liveLine = document.createElement("div");
+    this.liveLine.className = "mmphate-live";
+    this.liveLine.hidden = true;
+    this.liveError = document.createElement("div");
+    this.liveError.className = "mmphate-live-error";
+    this.liveError.setAttribute("role", "alert");
+    this.liveError.hidden = true;
+    this.waiting = document.createElement("div");
+    this.waiting.className = "mmphate-waiting";
+    this.waiting.hidden = true;
+    this.history = decodeHistory(this.get("_history"), this.get("_history_names"));
     this.side = document.createElement("div");
     this.side.className = "mmphate-side";
     this.side.append(this.chart.el);
@@ -126,7 +133,11 @@ export class WidgetView {
     host.append(root);
 
     try {
-      this.renderer = new THREE.WebGLRenderer({ antialias: false, preserveDrawingBuffer: true, alpha: false });
+      this.renderer = new THREE.WebGLRenderer({
+        antialias: false,
+        preserveDrawingBuffer: true,
+        alpha: false,
+      });
     } catch (err) {
       const msg = document.createElement("div");
       msg.className = "mmphate-error";
@@ -137,12 +148,30 @@ export class WidgetView {
     if (this.renderer) {
       const r = this.renderer;
       r.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
-      r.setClearColor(new THREE.Color().setRGB(...BACKGROUND.map((c) => c / 255) as [number, number, number], THREE.SRGBColorSpace));
+      const [red, green, blue] = BACKGROUND.map((c) => c / 255);
+      r.setClearColor(new THREE.Color().setRGB(red, green, blue, THREE.SRGBColorSpace));
       r.domElement.tabIndex = 0;
       this.viewport.append(r.domElement);
-      this.listen(r.domElement);
+      this.pointer = new PointerInput(
+        r.domElement,
+        {
+          hover: (p) => this.hover.request(p),
+          leave: () => this.hideHover(),
+          drag: () => this.tooltip.hide(),
+          click: (p, shift) => this.click(this.pickAt(p), shift),
+        },
+        this.dom.signal,
+      );
     }
-    this.viewport.append(this.legend.el, this.status, this.message, this.tooltip.el);
+    this.viewport.append(
+      this.legend.el,
+      this.status,
+      this.waiting,
+      this.liveLine,
+      this.liveError,
+      this.message,
+      this.tooltip.el,
+    );
 
     root.mmphateScreenPosition = (node) => this.screenPosition(node);
     root.mmphateDebug = () => this.debugInfo();
@@ -153,6 +182,10 @@ export class WidgetView {
     this.subs.on("change:camera", () => this.applyCamera());
     this.subs.on("msg:custom", (msg) => this.onMessage(msg));
     for (const name of DATA_TRAITS) this.subs.on(`change:${name}`, () => this.queueRebuild());
+    this.subs.on("change:_live_status", () => this.showLiveStatus());
+    for (const name of ["_history", "_history_names"])
+      this.subs.on(`change:${name}`, () => this.showHistory());
+    this.showLiveStatus();
 
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(this.viewport);
@@ -195,6 +228,8 @@ export class WidgetView {
     this.scene.add(cloud.points);
     this.parts = { data, cloud, rig };
     this.root.dataset.pointsDrawn = String(data.n);
+    this.root.dataset.fitEpochs = String(data.dims.nEpochs);
+    this.showLiveStatus();
     rig.resize(this.width, this.height);
     this.applyCamera(true);
     this.applyView();
@@ -233,7 +268,8 @@ export class WidgetView {
     }
     parts.cloud.setView(parts.data, view, this.renderer?.getPixelRatio() ?? 1);
     this.refreshPanels(parts.data, view, recolor);
-    if (this.hovered >= 0 && !isNodeVisible(parts.data, view, this.hovered)) this.hideHover();
+    const hovered = this.hover.hovered;
+    if (hovered >= 0 && !isNodeVisible(parts.data, view, hovered)) this.hideHover();
     this.requestRender();
   }
 
@@ -243,7 +279,54 @@ export class WidgetView {
     this.status.textContent = `${visible.toLocaleString()} / ${data.n.toLocaleString()} points`;
     this.controls.sync(data, view);
     if (recolor) this.legend.update(colorKey(data, view.colorBy));
-    this.chart.update(data, view, this.side.clientWidth - 6);
+    this.legend.el.hidden = data.n === 0;
+    this.chart.update(data, view, this.side.clientWidth - 6, this.history);
+  }
+
+  /** The training curves changed (every record() of a live widget): redraw the chart only. */
+  private showHistory(): void {
+    this.history = decodeHistory(this.get("_history"), this.get("_history_names"));
+    if (this.parts && this.view)
+      this.chart.update(this.parts.data, this.view, this.side.clientWidth - 6, this.history);
+  }
+
+  /** A live widget's status line, its last error and, before the first fit, the waiting message. */
+  private showLiveStatus(): void {
+    const status = parseLiveStatus(this.get("_live_status"));
+    const root = this.root;
+    this.liveLine.hidden = status === null;
+    if (!status) {
+      this.liveError.hidden = this.waiting.hidden = true;
+      delete root.dataset.liveState;
+      delete root.dataset.epochsRecorded;
+      return;
+    }
+    const state = liveState(status);
+    root.dataset.liveState = state;
+    root.dataset.epochsRecorded = String(status.epochsRecorded);
+    this.liveLine.textContent = statusLine(status);
+    this.liveLine.dataset.state = state;
+    const error = errorText(status);
+    this.liveError.hidden = error === null;
+    this.liveError.textContent = error ?? "";
+    const empty = (this.parts?.data.n ?? 0) === 0;
+    this.waiting.hidden = !empty;
+    this.waiting.textContent = empty ? waitingText(status) : "";
+  }
+
+  /** Download the current view as mmphate.png (the canvas, drawn afresh so it is complete). */
+  private savePng(): void {
+    const r = this.renderer;
+    const parts = this.parts;
+    if (!r || !parts || this.disposed) return;
+    r.render(this.scene, parts.rig.camera);
+    const link = document.createElement("a");
+    link.download = "mmphate.png";
+    link.href = r.domElement.toDataURL("image/png");
+    link.hidden = true;
+    this.root.append(link);
+    link.click();
+    link.remove();
   }
 
   /** Apply the `camera` trait unless it is the echo of what this view just sent. */
@@ -271,7 +354,8 @@ export class WidgetView {
   /** The view moved under a still pointer (e.g. wheel zoom): render, and pick again there. */
   private cameraMoved(): void {
     this.requestRender();
-    if (this.pointer && !this.dragging) this.hoverAt = this.pointer;
+    const at = this.pointer?.position;
+    if (at && !this.pointer?.dragging) this.hover.request(at);
   }
 
   /** Custom messages from Python: `{type: "error", message}` when it rejected a value we sent. */
@@ -302,7 +386,8 @@ export class WidgetView {
       this.renderer.setSize(w, h, false);
       this.parts?.rig.resize(w, h);
     }
-    if (this.parts && this.view) this.chart.update(this.parts.data, this.view, this.side.clientWidth - 6);
+    if (this.parts && this.view)
+      this.chart.update(this.parts.data, this.view, this.side.clientWidth - 6, this.history);
     this.requestRender();
   }
 
@@ -317,105 +402,33 @@ export class WidgetView {
       r.render(this.scene, parts.rig.camera);
       if (this.root.dataset.mmphateReady !== "true") this.root.dataset.mmphateReady = "true";
     }
-    // At most one pick per frame, whatever the rate of pointer events.
-    if (this.hoverAt && !this.dragging) {
-      const { x, y } = this.hoverAt;
-      this.hoverAt = null;
-      this.setHover(this.pickAt(x, y), x, y);
+    // At most one pick per frame, whatever the rate of pointer events; none while dragging.
+    if (!this.pointer?.dragging) {
+      const at = this.hover.take();
+      if (at) this.setHover(this.pickAt(at), at);
     }
   };
 
-  private pickAt(x: number, y: number): number {
-    const parts = this.parts;
-    if (!this.renderer || !parts || !this.view || parts.data.n === 0) return -1;
-    const id = this.picker.pick(this.renderer, this.scene, parts.rig.camera, parts.cloud, x, y, this.width, this.height);
-    return id >= 0 && id < parts.data.n && isNodeVisible(parts.data, this.view, id) ? id : -1;
+  /** The visible node under canvas point `p`, or -1. */
+  private pickAt(p: Point): number {
+    const { renderer, parts, view, width, height } = this;
+    if (!renderer || !parts || !view || parts.data.n === 0) return -1;
+    const id = this.picker.pick(renderer, this.scene, parts.rig.camera, parts.cloud, p.x, p.y, width, height);
+    return id >= 0 && id < parts.data.n && isNodeVisible(parts.data, view, id) ? id : -1;
   }
 
-  private setHover(node: number, x: number, y: number): void {
+  private setHover(node: number, at: Point): void {
     const parts = this.parts;
     if (!parts) return;
-    if (node >= 0) this.tooltip.show(parts.data, node, x, y, { width: this.width, height: this.height });
+    const bounds = { width: this.width, height: this.height };
+    if (node >= 0) this.tooltip.show(parts.data, node, at.x, at.y, bounds);
     else this.tooltip.hide();
-    if (node !== this.hovered) {
-      this.hovered = node;
-      this.chart.setHover(node >= 0 ? nodeIndex(node, parts.data.dims).epoch : null);
-      this.scheduleHoverMessage();
-    }
+    if (this.hover.set(node)) this.chart.setHover(node >= 0 ? nodeIndex(node, parts.data.dims).epoch : null);
   }
 
   private hideHover(): void {
-    this.hoverAt = null;
     this.tooltip.hide();
-    if (this.hovered !== -1) {
-      this.hovered = -1;
-      this.chart.setHover(null);
-      this.scheduleHoverMessage();
-    }
-  }
-
-  /** Throttle `hovered_node` messages, always delivering the latest value. */
-  private scheduleHoverMessage(): void {
-    if (this.hoverTimer !== null) return;
-    const wait = Math.max(0, this.lastHoverMessage + HOVER_MESSAGE_MS - performance.now());
-    this.hoverTimer = setTimeout(() => {
-      this.hoverTimer = null;
-      this.lastHoverMessage = performance.now();
-      if (this.hovered !== this.hoverSent) {
-        this.hoverSent = this.hovered;
-        this.send("hovered_node", this.hovered);
-      }
-    }, wait);
-  }
-
-  private listen(canvas: HTMLCanvasElement): void {
-    const opts = { signal: this.dom.signal };
-    const local = (e: PointerEvent) => {
-      const rect = canvas.getBoundingClientRect();
-      return { x: e.clientX - rect.left, y: e.clientY - rect.top };
-    };
-    canvas.addEventListener(
-      "pointermove",
-      (e) => {
-        const p = local(e);
-        if (this.pressAt && Math.hypot(p.x - this.pressAt.x, p.y - this.pressAt.y) > CLICK_TOLERANCE) {
-          this.dragging = true;
-          this.tooltip.hide();
-        }
-        this.hoverAt = p;
-        this.pointer = p;
-      },
-      opts,
-    );
-    canvas.addEventListener(
-      "pointerleave",
-      () => {
-        this.pointer = null;
-        this.hideHover();
-      },
-      opts,
-    );
-    canvas.addEventListener(
-      "pointerdown",
-      (e) => {
-        this.pressAt = local(e);
-      },
-      opts,
-    );
-    canvas.addEventListener(
-      "pointerup",
-      (e) => {
-        const start = this.pressAt;
-        const wasDrag = this.dragging;
-        this.pressAt = null;
-        this.dragging = false;
-        if (!start || wasDrag || e.button !== 0) return;
-        const p = local(e);
-        if (Math.hypot(p.x - start.x, p.y - start.y) > CLICK_TOLERANCE) return;
-        this.click(this.pickAt(p.x, p.y), e.shiftKey);
-      },
-      opts,
-    );
+    if (this.hover.clear()) this.chart.setHover(null);
   }
 
   private click(node: number, shift: boolean): void {
@@ -454,7 +467,7 @@ export class WidgetView {
     if (this.disposed) return;
     this.disposed = true;
     cancelAnimationFrame(this.frame);
-    if (this.hoverTimer !== null) clearTimeout(this.hoverTimer);
+    this.hover.dispose();
     if (this.messageTimer !== null) clearTimeout(this.messageTimer);
     this.resizeObserver.disconnect();
     this.subs.dispose();

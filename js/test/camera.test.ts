@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { dataRadius, fitDistance } from "../src/camera";
+import { CAMERA_FIT_MARGIN } from "../src/contract";
 
 describe("auto-fit", () => {
   it("measures the radius of the points around the origin, ignoring z in 2-D", () => {
@@ -14,6 +15,6 @@ describe("auto-fit", () => {
     const narrow = fitDistance(1, 40, 0.5);
     expect(narrow).toBeGreaterThan(wide);
     // Wide view: limited by the vertical half-angle of 20 degrees.
-    expect(wide).toBeCloseTo((1 / Math.sin((20 * Math.PI) / 180)) * 1.05, 6);
+    expect(wide).toBeCloseTo((1 / Math.sin((20 * Math.PI) / 180)) * CAMERA_FIT_MARGIN, 6);
   });
 });

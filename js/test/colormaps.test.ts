@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { categorical, cssGradient, hexToRgb, MISSING, PLASMA, sample, TAB10, TAB20, VIRIDIS } from "../src/colormaps";
+import {
+  categorical,
+  cssGradient,
+  hexToRgb,
+  MISSING,
+  PLASMA,
+  sample,
+  TAB10,
+  TAB20,
+  VIRIDIS,
+} from "../src/colormaps";
 
 /** Relative luminance (sRGB, WCAG), to check the sequential maps are monotone in lightness. */
 function luminance([r, g, b]: number[]): number {
@@ -22,7 +32,9 @@ describe("sequential colour maps", () => {
     const a = hexToRgb(VIRIDIS.stops[0]);
     const b = hexToRgb(VIRIDIS.stops[1]);
     const mid = sample(VIRIDIS, 0.5 / 15);
-    mid.forEach((c, k) => expect(Math.abs(c - (a[k] + b[k]) / 2)).toBeLessThanOrEqual(0.5));
+    mid.forEach((c, k) => {
+      expect(Math.abs(c - (a[k] + b[k]) / 2)).toBeLessThanOrEqual(0.5);
+    });
   });
 
   it("get lighter monotonically (perceptually ordered)", () => {

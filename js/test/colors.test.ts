@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { categorical, MISSING, PLASMA, sample, TAB10, TAB20, VIRIDIS } from "../src/colormaps";
 import { colorKey, finiteExtent, lineColor, MAX_LEGEND_ITEMS, nodeColors, normalise } from "../src/colors";
-import { COLOR_BY } from "../src/model";
+import { COLOR_BY } from "../src/contract";
 import { E, makeData, N, T, U } from "./fixtures";
 
 const data = makeData();

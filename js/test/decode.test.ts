@@ -61,7 +61,11 @@ describe("decodeData", () => {
   });
 
   it("repairs cluster ids and names that do not match the dimensions", () => {
-    const data = makeData({ _unit_clusters: bytesOf(new Int32Array([-2, 5])), _n_clusters: 2, _unit_names: ["x"] });
+    const data = makeData({
+      _unit_clusters: bytesOf(new Int32Array([-2, 5])),
+      _n_clusters: 2,
+      _unit_names: ["x"],
+    });
     expect(Array.from(data.unitClusters)).toEqual([0, 5, 0, 0]);
     expect(data.nClusters).toBe(6);
     expect(data.unitNames).toEqual(["x", "unit 1", "unit 2", "unit 3"]);
@@ -77,7 +81,8 @@ describe("node indices", () => {
     const dims = { nEpochs: E, nSteps: T, nUnits: U, nComponents: 3 as const };
     for (let e = 0; e < E; e++)
       for (let t = 0; t < T; t++)
-        for (let u = 0; u < U; u++) expect(nodeIndex((e * T + t) * U + u, dims)).toEqual({ epoch: e, step: t, unit: u });
+        for (let u = 0; u < U; u++)
+          expect(nodeIndex((e * T + t) * U + u, dims)).toEqual({ epoch: e, step: t, unit: u });
   });
 
   it("builds the interleaved (epoch, step, unit) attribute in node order", () => {

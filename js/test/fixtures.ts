@@ -1,12 +1,15 @@
 /** A small hand-made WidgetData (E=3, T=2, U=4) shared by the unit tests. */
-import { decodeData } from "../src/decode";
+
 import type { WidgetData } from "../src/decode";
+import { decodeData } from "../src/decode";
 import type { Traits } from "../src/model";
 
 export function bytesOf(array: Float32Array | Int32Array): DataView {
   // Offset by 4 bytes inside a larger buffer, as DataViews from anywidget may be.
   const buffer = new ArrayBuffer(array.byteLength + 8);
-  new Uint8Array(buffer, 4, array.byteLength).set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+  new Uint8Array(buffer, 4, array.byteLength).set(
+    new Uint8Array(array.buffer, array.byteOffset, array.byteLength),
+  );
   return new DataView(buffer, 4, array.byteLength);
 }
 

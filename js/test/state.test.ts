@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
+import {
+  CAMERA_TARGET,
+  CAMERA_UP,
+  POINT_SIZE_DEFAULT,
+  POINT_SIZE_MAX,
+  POINT_SIZE_MIN,
+} from "../src/contract";
 import { countVisible, isNodeVisible, unitFlags } from "../src/filter";
+import type { Traits } from "../src/model";
 import { clickSelection, sameIndices } from "../src/selection";
 import {
   clampColorBy,
@@ -11,7 +19,6 @@ import {
   stepRange,
   validIndices,
 } from "../src/state";
-import type { Traits } from "../src/model";
 import { E, makeData, N, T, traits, U } from "./fixtures";
 
 const epochs = new Int32Array([10, 20, 40]);
@@ -30,7 +37,8 @@ describe("clamping synced state", () => {
   });
 
   it("selects all epochs for malformed ranges", () => {
-    for (const bad of [undefined, "x", [1], [1, "a"], [NaN, 3]]) expect(epochIndexRange(epochs, bad)).toEqual([0, 2]);
+    for (const bad of [undefined, "x", [1], [1, "a"], [NaN, 3]])
+      expect(epochIndexRange(epochs, bad)).toEqual([0, 2]);
   });
 
   it("clamps, rounds and orders step ranges", () => {
@@ -45,10 +53,10 @@ describe("clamping synced state", () => {
   });
 
   it("clamps point size and rejects non-numbers", () => {
-    expect(clampPointSize(100)).toBe(50);
-    expect(clampPointSize(0)).toBe(0.5);
-    expect(clampPointSize(Infinity)).toBe(3);
-    expect(clampPointSize(null)).toBe(3);
+    expect(clampPointSize(POINT_SIZE_MAX * 2)).toBe(POINT_SIZE_MAX);
+    expect(clampPointSize(0)).toBe(POINT_SIZE_MIN);
+    expect(clampPointSize(Infinity)).toBe(POINT_SIZE_DEFAULT);
+    expect(clampPointSize(null)).toBe(POINT_SIZE_DEFAULT);
     expect(clampPointSize(7.5)).toBe(7.5);
   });
 
@@ -64,8 +72,12 @@ describe("clamping synced state", () => {
     expect(parseCamera({})).toBeNull();
     expect(parseCamera({ position: "here" })).toBeNull();
     expect(parseCamera({ position: [1, 1, 1], target: [1, 1, 1] })).toBeNull();
-    expect(parseCamera({ position: [0, 0, 5] })).toEqual({ position: [0, 0, 5], target: [0, 0, 0], up: [0, 1, 0] });
-    expect(parseCamera({ position: [0, 0, 5], up: [0, 0, 0] })?.up).toEqual([0, 1, 0]);
+    expect(parseCamera({ position: [0, 0, 5] })).toEqual({
+      position: [0, 0, 5],
+      target: CAMERA_TARGET,
+      up: CAMERA_UP,
+    });
+    expect(parseCamera({ position: [0, 0, 5], up: [0, 0, 0] })?.up).toEqual(CAMERA_UP);
   });
 });
 

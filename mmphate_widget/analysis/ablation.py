@@ -54,8 +54,13 @@ class AblationResult:
         -------
         pandas.DataFrame, or a dict of column name to list when pandas is not installed
         """
-        columns: dict[str, list] = {"dataset": [], "condition": [], "units kept": [],
-                                    "samples": [], "accuracy": []}
+        columns: dict[str, list] = {
+            "dataset": [],
+            "condition": [],
+            "units kept": [],
+            "samples": [],
+            "accuracy": [],
+        }
         for dataset, by_condition in self.accuracy.items():
             for condition in self.conditions:
                 columns["dataset"].append(dataset)
@@ -100,8 +105,9 @@ class AblationResult:
         datasets = list(self.confusion)
         n_rows, n_cols = len(datasets), len(self.conditions)
         size = 1.0 + 0.45 * len(names)
-        fig, axes = plt.subplots(n_rows, n_cols, figsize=(size * n_cols + 0.5, size * n_rows + 0.6),
-                                 squeeze=False)
+        fig, axes = plt.subplots(
+            n_rows, n_cols, figsize=(size * n_cols + 0.5, size * n_rows + 0.6), squeeze=False
+        )
         for row, dataset in enumerate(datasets):
             for col, condition in enumerate(self.conditions):
                 ax = axes[row, col]
@@ -109,15 +115,21 @@ class AblationResult:
                 rates = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
                 ax.imshow(rates, cmap=cmap, vmin=0, vmax=1)
                 for (i, j), count in np.ndenumerate(counts):
-                    ax.text(j, i, str(count), ha="center", va="center", fontsize=8,
-                            color="white" if rates[i, j] > 0.5 else "black")
+                    ax.text(
+                        j,
+                        i,
+                        str(count),
+                        ha="center",
+                        va="center",
+                        fontsize=8,
+                        color="white" if rates[i, j] > 0.5 else "black",
+                    )
                 ticks = np.arange(len(names))
                 ax.set_xticks(ticks, names if row == n_rows - 1 else [], rotation=45, ha="right")
                 ax.set_yticks(ticks, names if col == 0 else [])
                 units = int(self.keep_masks[condition].sum())
                 accuracy = self.accuracy[dataset][condition]
-                ax.set_title(f"{dataset}: {condition} ({units} units)\naccuracy {accuracy:.2f}",
-                             fontsize=9)
+                ax.set_title(f"{dataset}: {condition} ({units} units)\naccuracy {accuracy:.2f}", fontsize=9)
             axes[row, 0].set_ylabel("true")
         for ax in axes[-1]:
             ax.set_xlabel("predicted")
@@ -179,7 +191,9 @@ def cluster_ablation(
         raise TypeError(f"predict must be a callable predict(X, keep_mask); got {type(predict).__name__}.")
     ids = np.asarray(unit_clusters)
     if ids.ndim != 1 or ids.shape[0] == 0:
-        raise ValueError(f"unit_clusters must be a non-empty 1-D array (one id per unit); got shape {ids.shape}.")
+        raise ValueError(
+            f"unit_clusters must be a non-empty 1-D array (one id per unit); got shape {ids.shape}."
+        )
     if ids.dtype.kind not in "iub" and not (ids.dtype.kind == "f" and np.all(ids == np.round(ids))):
         raise ValueError(f"unit_clusters must hold integer cluster ids; got dtype {ids.dtype}.")
     ids = ids.astype(np.int64)
@@ -234,8 +248,10 @@ def cluster_ablation(
     confusion: dict[str, dict[str, np.ndarray]] = {}
     for name, y in truths.items():
         accuracy[name] = {c: float(np.mean(p == y)) for c, p in predictions[name].items()}
-        confusion[name] = {c: confusion_matrix(y, p, labels=label_order).astype(np.int64)
-                           for c, p in predictions[name].items()}
+        confusion[name] = {
+            c: confusion_matrix(y, p, labels=label_order).astype(np.int64)
+            for c, p in predictions[name].items()
+        }
     return AblationResult(
         conditions=list(keep_masks),
         keep_masks=keep_masks,

@@ -13,7 +13,7 @@ from sklearn.manifold import TSNE, Isomap
 
 from ..engine.kernel import node_features
 
-__all__ = ["baseline_embedding", "BASELINES"]
+__all__ = ["BASELINES", "baseline_embedding"]
 
 BASELINES = ("pca", "tsne", "isomap")
 # Isomap keeps a dense N x N geodesic matrix; beyond this it would not fit in memory.
@@ -57,8 +57,12 @@ def baseline_embedding(
         return PCA(n_components=n_components, random_state=random_state, **kwargs).fit_transform(rows)
     if method == "tsne":
         kwargs.setdefault("init", "pca")
-        return TSNE(n_components=n_components, random_state=random_state,
-                    method="barnes_hut" if n_components < 4 else "exact", **kwargs).fit_transform(rows)
+        return TSNE(
+            n_components=n_components,
+            random_state=random_state,
+            method="barnes_hut" if n_components < 4 else "exact",
+            **kwargs,
+        ).fit_transform(rows)
     if method == "isomap":
         if n_nodes > MAX_ISOMAP_NODES:
             raise ValueError(

@@ -9,7 +9,7 @@ also among its k nearest neighbours in the embedding (self excluded), averaged o
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 from sklearn.neighbors import NearestNeighbors
@@ -94,9 +94,7 @@ def neighborhood_preservation(
     out: dict[str, float] = {}
     for k in ks:
         out[f"intra@{k}"] = group_preservation(features, emb, k)
-        out[f"inter@{k}"] = group_preservation(
-            np.swapaxes(features, 0, 1), np.swapaxes(emb, 0, 1), k
-        )
+        out[f"inter@{k}"] = group_preservation(np.swapaxes(features, 0, 1), np.swapaxes(emb, 0, 1), k)
     return out
 
 

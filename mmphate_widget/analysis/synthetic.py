@@ -65,7 +65,7 @@ def simulate_rnn_training(
     inputs = np.sin(freq[:, None, :] * time[None, :, None] + phase[:, None, :])  # (S, T, I)
     inputs += noise * rng.standard_normal(inputs.shape)
 
-    n_active = max(1, min(n_units - 1, int(round(active_fraction * n_units))))
+    n_active = max(1, min(n_units - 1, round(active_fraction * n_units)))
     active = np.arange(n_units) < n_active
 
     w_init = rng.standard_normal((n_units, n_units)) * (0.9 / np.sqrt(n_units))

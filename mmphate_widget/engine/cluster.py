@@ -172,7 +172,8 @@ def choose_n_clusters(
                 break
     logger.info(
         "n_clusters='auto': the gap statistic chose %d unit cluster(s) (gap by k: %s).",
-        chosen, ", ".join(f"{k}: {g:.3f}" for k, g in enumerate(gaps, start=1)),
+        chosen,
+        ", ".join(f"{k}: {g:.3f}" for k, g in enumerate(gaps, start=1)),
     )
     return chosen
 

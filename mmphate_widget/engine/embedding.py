@@ -19,8 +19,8 @@ import contextlib
 import io
 import logging
 import numbers
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import graphtools
 import numpy as np
@@ -29,7 +29,7 @@ import phate.vne
 import scipy.linalg
 from scipy import sparse
 
-__all__ = ["PhateResult", "singular_values", "von_neumann_entropy", "select_t", "phate_embedding"]
+__all__ = ["PhateResult", "phate_embedding", "select_t", "singular_values", "von_neumann_entropy"]
 
 logger = logging.getLogger(__name__)
 
@@ -134,8 +134,9 @@ def phate_embedding(
         Landmarks for fast PHATE, used only when N > n_landmark.
     n_svd : int, default 100
         Singular vectors used to place landmarks.
-    mds_solver : {"smacof", "sgd"}, default "smacof"
-        Metric MDS solver (m-phate uses SMACOF).
+    mds_solver : {"sgd", "smacof"}, default "sgd"
+        Metric MDS solver: phate's stochastic gradient descent, or SMACOF (what m-phate uses;
+        slower, no more faithful on the benchmark suite).
     random_state : int or None, default 0
         numpy integers are accepted (phate's SGD-MDS seeds only from a Python ``int``).
     n_jobs : int, default 1

@@ -22,10 +22,10 @@ import numpy as np
 from scipy import sparse
 
 __all__ = [
-    "pairwise_distance_entropy",
-    "intrastep_entropy",
     "interstep_entropy",
     "interstep_entropy_bootstrap",
+    "intrastep_entropy",
+    "pairwise_distance_entropy",
 ]
 
 # Distances held at once while histogramming (float64 elements).
@@ -106,15 +106,17 @@ def pairwise_distance_entropy(sets: np.ndarray, bins: int = 20) -> np.ndarray:
     return entropy
 
 
-def intrastep_entropy(embedding: np.ndarray, n_epochs: int, n_steps: int, n_units: int,
-                      bins: int = 20) -> np.ndarray:
+def intrastep_entropy(
+    embedding: np.ndarray, n_epochs: int, n_steps: int, n_units: int, bins: int = 20
+) -> np.ndarray:
     """Entropy of the unit positions within each slice; shape (n_epochs, n_steps)."""
     points = np.asarray(embedding).reshape(n_epochs * n_steps, n_units, -1)
     return pairwise_distance_entropy(points, bins).reshape(n_epochs, n_steps)
 
 
-def interstep_entropy(embedding: np.ndarray, n_epochs: int, n_steps: int, n_units: int,
-                      bins: int = 20) -> np.ndarray:
+def interstep_entropy(
+    embedding: np.ndarray, n_epochs: int, n_steps: int, n_units: int, bins: int = 20
+) -> np.ndarray:
     """Entropy of each unit's T positions within each epoch; shape (n_units, n_epochs)."""
     points = np.asarray(embedding).reshape(n_epochs, n_steps, n_units, -1)
     sets = np.transpose(points, (2, 0, 1, 3)).reshape(n_units * n_epochs, n_steps, -1)

@@ -2,15 +2,19 @@
 
 hidden states -> multislice kernel -> PHATE embedding -> intra/inter-step entropies -> unit
 clusters. Parameters are stored unchanged in ``__init__`` and validated in ``fit``; learned state
-ends in ``_`` and is assigned only once every stage has succeeded, so a failed fit leaves nothing
-half-computed behind.
+ends in ``_``, is the one that :mod:`.fitted_state` describes, and is assigned only once every stage
+has succeeded and it has been checked against that description, so a failed fit leaves nothing
+half-computed behind. ``save`` and ``load`` go through :mod:`.result_file`; ``from_fitted`` builds a
+fitted model from attributes computed elsewhere.
 """
 
 from __future__ import annotations
 
 import logging
 import numbers
-from typing import Any, Sequence
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
 
 import numpy as np
 from scipy import sparse
@@ -21,8 +25,10 @@ from .cluster import cluster_units, validate_n_clusters
 from .cluster_stability import ClusterStability, cluster_stability, stability_level
 from .embedding import phate_embedding
 from .entropy import interstep_entropy_bootstrap, intrastep_entropy
-from .inputs import HiddenStates, validate_hidden_states
+from .fitted_state import FITTED_STATE, check_state, dimensions, missing_attributes, to_arrays
+from .inputs import validate_hidden_states
 from .kernel import multislice_kernel, permute_nodes, unit_major_order
+from .result_file import read_result, write_result
 
 __all__ = ["MMPHATE", "most_active_label"]
 
@@ -58,7 +64,9 @@ def _hint_dense_kernel(kernel: sparse.csr_matrix, interstep_neighbors: int | Non
         logger.warning(
             "The multislice kernel has %.0f entries per node (%.1fM in all): many slices of the same "
             "unit are near-duplicates. The PHATE stage will be slow and memory-hungry; the default "
-            "interstep_neighbors='auto' (50 nearest slices) is far lighter.", per_node, kernel.nnz / 1e6,
+            "interstep_neighbors='auto' (50 nearest slices) is far lighter.",
+            per_node,
+            kernel.nnz / 1e6,
         )
 
 
@@ -72,7 +80,9 @@ def _log_stability(n_clusters: int, stability: ClusterStability) -> None:
             "The %d unit clusters are unstable (stability %.2f): units change cluster when the "
             "units and time steps are resampled, so they may not be real communities. "
             "unit_cluster_confidence_ shows which units are unsure; n_clusters='auto' tests "
-            "whether the units have cluster structure at all.", n_clusters, stability.stability,
+            "whether the units have cluster structure at all.",
+            n_clusters,
+            stability.stability,
         )
     else:
         logger.info("%d unit clusters, stability %.2f (%s).", n_clusters, stability.stability, level)
@@ -89,7 +99,8 @@ def resolve_n_landmark(n_landmark: int | str | None, n_nodes: int) -> int | None
     ``"auto"`` keeps one landmark per 50 nodes, within [2000, 4000]: 2000 (phate's own default)
     up to 100,000 nodes, where it is as faithful as the reference on the real-network suite at a
     fraction of the cost, rising to m-phate's 4000 at 200,000 nodes and beyond, where 2000 start
-    to cost inter-step neighbourhood preservation (``bench/RESULTS.md``).
+    to cost inter-step neighborhood preservation (the real-network benchmark, ``bench/`` in the
+    source repository).
     """
     if not (isinstance(n_landmark, str) and n_landmark == "auto"):
         return None if n_landmark is None else int(n_landmark)
@@ -177,7 +188,7 @@ class MMPHATE(BaseEstimator):
         unit (union of both directions; the bandwidth is computed as in the exact kernel): the
         spec's k-nearest-slices sparsification, logged. "auto" keeps ``2 * interstep_knn`` (50 by
         default): twice the neighbourhood that sets the bandwidth, which holds nearly all of a
-        slice's Gaussian mass. On the real-network suite of ``bench/RESULTS.md`` this is far more
+        slice's Gaussian mass. On the real-network benchmark (``bench/`` in the source repository) this is far more
         faithful across slices than the reference's dense block and about as faithful within a
         slice, at a fraction of the time and memory (fewer neighbours lost intra-step
         preservation on some networks, more lost it on others). None keeps every interstep entry
@@ -218,6 +229,9 @@ class MMPHATE(BaseEstimator):
         the class with the highest mean activation (None without labels).
     metrics_ : dict of str to ndarray of shape (n_epochs,) or None
     n_epochs_, n_steps_, n_units_, n_samples_ : int
+
+    Each one's dtype, shape and ``.npz`` key are described once, in
+    :data:`mmphate_widget.engine.fitted_state.FITTED_STATE`.
 
     Examples
     --------
@@ -271,14 +285,24 @@ class MMPHATE(BaseEstimator):
         self.verbose = verbose
 
     #: The reference's (m-phate 0.1.6) pipeline choices, where ours differ by default.
-    REFERENCE_SETTINGS: dict[str, Any] = {
-        "interstep_thresh": 0.0, "interstep_neighbors": None, "mds_solver": "smacof", "node_order": "spec",
-        "n_landmark": 4000, "t": "auto", "gamma": 0, "n_svd": 100, "n_pca": 100, "intrastep_knn": 2,
-        "interstep_knn": 25, "decay": 5, "thresh": 1e-4,
+    REFERENCE_SETTINGS: ClassVar[dict[str, Any]] = {
+        "interstep_thresh": 0.0,
+        "interstep_neighbors": None,
+        "mds_solver": "smacof",
+        "node_order": "spec",
+        "n_landmark": 4000,
+        "t": "auto",
+        "gamma": 0,
+        "n_svd": 100,
+        "n_pca": 100,
+        "intrastep_knn": 2,
+        "interstep_knn": 25,
+        "decay": 5,
+        "thresh": 1e-4,
     }
 
     @classmethod
-    def reference(cls, **params: Any) -> "MMPHATE":
+    def reference(cls, **params: Any) -> MMPHATE:
         """An estimator that makes the reference's (m-phate 0.1.6) pipeline choices.
 
         The dense interstep block (``interstep_thresh=0``, no ``interstep_neighbors``), SMACOF
@@ -307,7 +331,8 @@ class MMPHATE(BaseEstimator):
         if not isinstance(self.gamma, numbers.Real) or not -1 <= self.gamma <= 1:
             raise ValueError(f"gamma={self.gamma!r} must be in [-1, 1].")
         if self.interstep_thresh is not None and (
-            isinstance(self.interstep_thresh, bool) or not isinstance(self.interstep_thresh, numbers.Real)
+            isinstance(self.interstep_thresh, bool)
+            or not isinstance(self.interstep_thresh, numbers.Real)
             or not 0 <= self.interstep_thresh < 1
         ):
             raise ValueError(f"interstep_thresh={self.interstep_thresh!r} must be None or in [0, 1).")
@@ -326,7 +351,7 @@ class MMPHATE(BaseEstimator):
         unit_names: Sequence[str] | None = None,
         metrics: Any = None,
         class_names: Sequence[str] | None = None,
-    ) -> "MMPHATE":
+    ) -> MMPHATE:
         """Compute the embedding, entropies and unit clusters of a hidden-state tensor.
 
         Parameters
@@ -348,8 +373,13 @@ class MMPHATE(BaseEstimator):
         self
         """
         states = validate_hidden_states(
-            X, labels=labels, epochs=epochs, unit_names=unit_names, metrics=metrics,
-            class_names=class_names, interstep_knn=self.interstep_knn,
+            X,
+            labels=labels,
+            epochs=epochs,
+            unit_names=unit_names,
+            metrics=metrics,
+            class_names=class_names,
+            interstep_knn=self.interstep_knn,
         )
         self._validate_params(states.shape[2])
         n_epochs, n_steps, n_units, n_samples = states.shape
@@ -391,7 +421,8 @@ class MMPHATE(BaseEstimator):
                 mds_solver=self.mds_solver,
                 random_state=self.random_state,
                 n_jobs=self.n_jobs,
-                verbose=isinstance(self.verbose, numbers.Integral) and not isinstance(self.verbose, bool)
+                verbose=isinstance(self.verbose, numbers.Integral)
+                and not isinstance(self.verbose, bool)
                 and self.verbose >= 2,
             )
             embedding = result.embedding
@@ -412,55 +443,142 @@ class MMPHATE(BaseEstimator):
             stability = cluster_stability(h_inter_boot, clusters, random_state=self.random_state)
             bar.update(1)
         _log_stability(int(clusters.max()) + 1, stability)
-        self._set_fitted(states, kernel, embedding, result.t, h_intra, h_inter, clusters, stability)
-        return self
-
-    def _set_fitted(
-        self,
-        states: HiddenStates,
-        kernel: sparse.csr_matrix,
-        embedding: np.ndarray,
-        t: int,
-        h_intra: np.ndarray,
-        h_inter: np.ndarray,
-        clusters: np.ndarray,
-        stability: ClusterStability,
-    ) -> None:
         top_label = None
         if states.labels is not None:
             top_label = most_active_label(states.data, states.labels, len(states.class_names))
-        self.kernel_ = kernel
-        self.embedding_ = embedding
-        self.t_ = int(t)
-        self.intrastep_entropy_ = h_intra
-        self.interstep_entropy_ = h_inter
-        self.unit_clusters_ = np.asarray(clusters, dtype=np.int64)
-        self.n_clusters_ = int(self.unit_clusters_.max()) + 1
-        self.cluster_stability_ = stability.stability
-        self.unit_cluster_confidence_ = stability.unit_confidence
-        self.epochs_ = states.epochs
-        self.unit_names_ = list(states.unit_names)
-        self.labels_ = states.labels
-        self.class_names_ = states.class_names
-        self.node_top_label_ = top_label
-        self.metrics_ = states.metrics
-        self._set_shape(*states.shape)
+        return self._set_fitted(
+            {
+                "embedding_": embedding,
+                "kernel_": kernel,
+                "t_": result.t,
+                "intrastep_entropy_": h_intra,
+                "interstep_entropy_": h_inter,
+                "unit_clusters_": clusters,
+                "cluster_stability_": stability.stability,
+                "unit_cluster_confidence_": stability.unit_confidence,
+                "epochs_": states.epochs,
+                "unit_names_": states.unit_names,
+                "labels_": states.labels,
+                "class_names_": states.class_names,
+                "node_top_label_": top_label,
+                "metrics_": states.metrics,
+                "n_epochs_": n_epochs,
+                "n_steps_": n_steps,
+                "n_units_": n_units,
+                "n_samples_": n_samples,
+            }
+        )
 
-    def _set_shape(self, n_epochs: int, n_steps: int, n_units: int, n_samples: int) -> None:
-        """Set the tensor dimensions and the per-node index arrays derived from them."""
-        nodes = np.arange(n_epochs * n_steps * n_units)
-        self.epoch_ = nodes // (n_steps * n_units)
-        self.step_ = (nodes // n_units) % n_steps
-        self.unit_ = nodes % n_units
-        self.n_epochs_, self.n_steps_ = int(n_epochs), int(n_steps)
-        self.n_units_, self.n_samples_ = int(n_units), int(n_samples)
+    def _set_fitted(self, attributes: Mapping[str, Any]) -> MMPHATE:
+        """Check the attributes against the fitted-state description, then set all of them."""
+        for name, value in check_state(attributes, self.n_components).items():
+            setattr(self, name, value)
+        return self
+
+    @classmethod
+    def from_fitted(cls, attributes: Mapping[str, Any], **params: Any) -> MMPHATE:
+        """A fitted estimator from attributes computed elsewhere, checked as ``fit``'s own are.
+
+        For results computed outside ``fit`` (a benchmark's synthetic model, another
+        implementation's output) that the widget, ``save`` or the analysis functions should take.
+        :meth:`load` builds its models this way.
+
+        Parameters
+        ----------
+        attributes : mapping of str to object
+            The fitted attributes that :data:`mmphate_widget.engine.fitted_state.FITTED_STATE`
+            gives ``.npz`` keys for, e.g. ``{"embedding_": ..., "t_": 5, "n_units_": 16, ...}``;
+            optional ones (``kernel_``, ``labels_``, ``metrics_``, ...) may be None or left out.
+            The others (``n_clusters_``, ``epoch_``, ``step_``, ``unit_``) are computed here.
+        **params
+            Estimator parameters, as for ``MMPHATE(...)``; ``n_components`` must match the
+            embedding's width.
+
+        Returns
+        -------
+        MMPHATE
+            With every fitted attribute set, cast to the described dtype.
+
+        Raises
+        ------
+        ValueError
+            Naming the attribute, when one is missing or unknown, or its dtype or shape is not the
+            described one for the given dimensions; or naming the parameter, when one is invalid.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from mmphate_widget import MMPHATE
+        >>> E, T, U = 2, 3, 4
+        >>> model = MMPHATE.from_fitted({
+        ...     "embedding_": np.zeros((E * T * U, 3)), "t_": 1,
+        ...     "intrastep_entropy_": np.zeros((E, T)), "interstep_entropy_": np.zeros((U, E)),
+        ...     "unit_clusters_": np.array([0, 0, 1, 1]), "epochs_": np.arange(E),
+        ...     "unit_names_": [f"unit {u}" for u in range(U)],
+        ...     "n_epochs_": E, "n_steps_": T, "n_units_": U, "n_samples_": 10,
+        ... })
+        >>> model.n_clusters_, model.kernel_
+        (2, None)
+        """
+        model = cls(**params)
+        model._validate_params(dimensions(attributes)["U"])
+        return model._set_fitted(attributes)
+
+    def __sklearn_is_fitted__(self) -> bool:
+        """Fitted when it has every attribute that the fitted-state description requires."""
+        return not missing_attributes(self)
 
     def fit_transform(self, X: Any, y: Any = None, **fit_params: Any) -> np.ndarray:
         """Fit and return ``embedding_``, shape (n_nodes, n_components)."""
         return self.fit(X, y, **fit_params).embedding_
 
-    def save(self, path: str, *, include_kernel: bool = False) -> None:
-        """Save the fitted result to one ``.npz`` (no pickle); see :func:`mmphate_widget.save`."""
-        from .persistence import save
+    def save(self, path: str | os.PathLike, *, include_kernel: bool = False) -> None:
+        """Write the fitted result to ``path``, one ``.npz`` without pickle (the suffix is added if missing).
 
-        save(self, path, include_kernel=include_kernel)
+        The file holds the parameters and the fitted attributes under the keys that
+        :data:`mmphate_widget.engine.fitted_state.FITTED_STATE` describes; :meth:`load` reads it.
+
+        Parameters
+        ----------
+        path : str or path-like
+        include_kernel : bool, default False
+            Also store the sparse kernel (can be hundreds of MB for large tensors).
+
+        Raises
+        ------
+        ValueError
+            When the model is not fitted, a fitted attribute was changed to one of another dtype or
+            shape, or a parameter is not a JSON number, string, boolean or None.
+        """
+        missing = missing_attributes(self)
+        if missing:
+            raise ValueError(f"the model is not fitted (missing {', '.join(missing)}); call fit() first.")
+        saved = {attr.name: getattr(self, attr.name) for attr in FITTED_STATE if attr.keys}
+        state = check_state(saved, self.n_components)
+        arrays = to_arrays(state, leave_out=() if include_kernel else ("kernel_",))
+        write_result(path, self.get_params(), arrays)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> MMPHATE:
+        """Read a result written by :meth:`save` into a fitted estimator.
+
+        The returned estimator has every fitted attribute; ``kernel_`` is None unless the file was
+        saved with ``include_kernel=True``, and ``cluster_stability_`` and
+        ``unit_cluster_confidence_`` are None for a file saved before they existed. Like
+        :meth:`save`, ``MMPHATE.load("run")`` reads ``run.npz``.
+
+        Raises
+        ------
+        FileNotFoundError
+            When there is no such file.
+        ValueError
+            Naming the file and the problem, when it is not a result file written by :meth:`save`,
+            is truncated or damaged, has a newer format version, holds invalid parameters or arrays
+            that disagree with the saved dimensions, or would need pickle to load.
+        """
+
+        def check_params(params: dict[str, Any], n_units: int) -> None:
+            cls(**params)._validate_params(n_units)
+
+        params, attributes = read_result(path, cls().get_params(), check_params)
+        return cls.from_fitted(attributes, **params)

@@ -7,12 +7,13 @@ an error that names the problem and the fix.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
-__all__ = ["HiddenStates", "validate_hidden_states", "as_numpy"]
+__all__ = ["HiddenStates", "as_numpy", "validate_hidden_states"]
 
 
 @dataclass(frozen=True)
@@ -97,16 +98,18 @@ def _check_not_all_constant(data: np.ndarray) -> None:
     if np.any(data[..., 1:2] != data[..., :1]) or np.any(data[..., 2:] != data[..., :1]):
         return
     if n_samples == 1:
-        cause = ("hidden_states has 1 trace sample (axis 3), so every unit is constant across the "
-                 "samples")
-        fix = ("Record at least 2 different trace samples (input sequences), and check the axis "
-               "order (epochs, steps, units, samples).")
+        cause = "hidden_states has 1 trace sample (axis 3), so every unit is constant across the samples"
+        fix = (
+            "Record at least 2 different trace samples (input sequences), and check the axis "
+            "order (epochs, steps, units, samples)."
+        )
     else:
-        cause = (f"every unit is constant across the {n_samples} trace samples (axis 3) at every "
-                 "(epoch, step)")
-        fix = ("Record the hidden states on trace samples (input sequences) that differ, and check "
-               "the recording: e.g. that the same sample was not stored S times, or that the states "
-               "were not read before the network ran (all zeros).")
+        cause = f"every unit is constant across the {n_samples} trace samples (axis 3) at every (epoch, step)"
+        fix = (
+            "Record the hidden states on trace samples (input sequences) that differ, and check "
+            "the recording: e.g. that the same sample was not stored S times, or that the states "
+            "were not read before the network ran (all zeros)."
+        )
     raise ValueError(
         f"{cause}: after the per-unit normalisation across samples every node is the same point, "
         f"so the embedding would carry no information. {fix}"
@@ -171,9 +174,7 @@ def _check_unit_names(unit_names: Any, n_units: int) -> list[str]:
         return [f"unit {u}" for u in range(n_units)]
     names = [str(n) for n in unit_names]
     if len(names) != n_units:
-        raise ValueError(
-            f"unit_names has {len(names)} names but hidden_states has {n_units} units (axis 2)."
-        )
+        raise ValueError(f"unit_names has {len(names)} names but hidden_states has {n_units} units (axis 2).")
     return names
 
 
@@ -256,8 +257,9 @@ def validate_hidden_states(
     if 0 in data.shape:
         axis = ["epochs", "steps", "units", "samples"][data.shape.index(0)]
         raise ValueError(f"hidden_states has no {axis} (shape {data.shape}); every axis needs size >= 1.")
-    if not (np.issubdtype(data.dtype, np.floating) or np.issubdtype(data.dtype, np.integer)
-            or data.dtype == bool):
+    if not (
+        np.issubdtype(data.dtype, np.floating) or np.issubdtype(data.dtype, np.integer) or data.dtype == bool
+    ):
         raise ValueError(f"hidden_states must hold real numbers; got dtype {data.dtype}.")
     n_epochs, n_steps, n_units, n_samples = data.shape
     if n_units < 2:

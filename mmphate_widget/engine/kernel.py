@@ -32,12 +32,12 @@ from sklearn.utils.extmath import randomized_svd
 from tqdm.auto import tqdm
 
 __all__ = [
-    "normalize_hidden_states",
-    "project_pca",
-    "node_features",
     "multislice_kernel",
-    "unit_major_order",
+    "node_features",
+    "normalize_hidden_states",
     "permute_nodes",
+    "project_pca",
+    "unit_major_order",
 ]
 
 logger = logging.getLogger(__name__)
@@ -81,8 +81,11 @@ def project_pca(rows: np.ndarray, n_pca: int | None, random_state: int | None = 
         return rows
     centred = rows - rows.mean(axis=0)
     if rows.shape[1] > _EXACT_PCA_MAX_SAMPLES:
-        logger.info("%d trace samples: projecting on %d components with a randomized (seeded) PCA.",
-                    rows.shape[1], n_pca)
+        logger.info(
+            "%d trace samples: projecting on %d components with a randomized (seeded) PCA.",
+            rows.shape[1],
+            n_pca,
+        )
         _, _, vt = randomized_svd(centred, n_pca, n_iter=7, random_state=random_state)
         return centred @ vt.T
     _, vectors = np.linalg.eigh(centred.T @ centred)
@@ -112,7 +115,7 @@ def _intrastep_entries(
     batch = max(1, _BLOCK_ELEMENTS // max(1, n_units * n_units))
     rows, cols, vals = [], [], []
     for start in range(0, n_slices, batch):
-        block = features[start:start + batch]
+        block = features[start : start + batch]
         # Differences, not the Gram expansion: the alpha-decay kernel is steep in d / sigma.
         dist = np.empty((block.shape[0], n_units, n_units))
         for i, points in enumerate(block):
@@ -190,7 +193,7 @@ def _interstep_bandwidth(features: np.ndarray, knn: int, progress: Any) -> float
 
 def _squared_cutoff(bandwidth: float, thresh: float) -> float:
     """The squared distance below which the interstep affinity exp(-d2 / bw^2) is >= thresh."""
-    return np.finfo(float).max if thresh <= 0 else -bandwidth**2 * np.log(thresh)
+    return np.finfo(float).max if thresh <= 0 else -(bandwidth**2) * np.log(thresh)
 
 
 # exp(-x) underflows to 0 in float64 beyond this x: such entries carry no mass.
@@ -204,15 +207,22 @@ def _log_mass_cut(kept: np.ndarray, removed: np.ndarray, intra_mass: np.ndarray,
     logged when the cut removes more than 1% of some row's whole kernel mass (what diffusion
     from that node sees); otherwise INFO.
     """
+
     def worst(part: np.ndarray, whole: np.ndarray) -> float:
         return float(np.max(np.divide(part, whole, out=np.zeros_like(whole), where=whole > 0), initial=0.0))
 
     of_inter = worst(removed, kept + removed)
     of_total = worst(removed, kept + removed + intra_mass)
     level = logging.WARNING if of_total > 0.01 else logging.INFO
-    logger.log(level, "The interstep cut at %.0e removed at most %.3g%% of any row's interstep mass "
-               "(at most %.3g%% of a row's whole kernel mass)%s.", thresh, 100 * of_inter, 100 * of_total,
-               "; pass interstep_thresh=0 to keep every entry" if level == logging.WARNING else "")
+    logger.log(
+        level,
+        "The interstep cut at %.0e removed at most %.3g%% of any row's interstep mass "
+        "(at most %.3g%% of a row's whole kernel mass)%s.",
+        thresh,
+        100 * of_inter,
+        100 * of_total,
+        "; pass interstep_thresh=0 to keep every entry" if level == logging.WARNING else "",
+    )
 
 
 def _interstep_entries(
@@ -256,8 +266,9 @@ def _interstep_entries(
                 upper = lb > la
                 la, lb = la[upper], lb[upper]
                 lost = np.exp(d2[la, lb] * -inv_bw2)
-                removed_mass[u::n_units] += (np.bincount(la + start, lost, n_slices)
-                                             + np.bincount(lb + start, lost, n_slices))
+                removed_mass[u::n_units] += np.bincount(la + start, lost, n_slices) + np.bincount(
+                    lb + start, lost, n_slices
+                )
         a, b, v = np.concatenate(a_parts), np.concatenate(b_parts), np.concatenate(v_parts)
         kept_mass[u::n_units] = np.bincount(a, v, n_slices) + np.bincount(b, v, n_slices)
         rows.append(np.concatenate([a, b]).astype(index_dtype) * n_units + u)
@@ -319,7 +330,9 @@ def _nearest_slices(
     sq_dists = np.empty((n_units, n_slices, n_neighbors))
     for u in range(n_units):
         kth_d2 = np.empty(n_slices)
-        for start, stop, order, near_d2 in _nearest_candidates(np.ascontiguousarray(features[:, u, :]), reach):
+        for start, stop, order, near_d2 in _nearest_candidates(
+            np.ascontiguousarray(features[:, u, :]), reach
+        ):
             kth_d2[start:stop] = np.partition(near_d2, knn, axis=1)[:, knn]
             if reach > n_neighbors:
                 closest = np.argpartition(near_d2, n_neighbors, axis=1)[:, : n_neighbors + 1]
@@ -431,12 +444,11 @@ def multislice_kernel(
     data = np.asarray(hidden_states, dtype=np.float64)
     if data.ndim != 4:
         raise ValueError(f"hidden_states must have shape (epochs, steps, units, samples); got {data.shape}.")
-    n_epochs, n_steps, n_units, n_samples = data.shape
+    n_epochs, n_steps, n_units, _n_samples = data.shape
     n_slices = n_epochs * n_steps
     if not 1 <= interstep_knn < n_slices:
         raise ValueError(
-            f"interstep_knn={interstep_knn} must be between 1 and the number of slices - 1 "
-            f"({n_slices - 1})."
+            f"interstep_knn={interstep_knn} must be between 1 and the number of slices - 1 ({n_slices - 1})."
         )
     if intrastep_knn < 1:
         raise ValueError(f"intrastep_knn={intrastep_knn} must be at least 1.")
@@ -447,7 +459,9 @@ def multislice_kernel(
     if interstep_neighbors is not None:
         logger.info(
             "Approximate interstep kernel: each slice keeps edges to its %d nearest slices of the "
-            "same unit only (interstep_neighbors=%d).", interstep_neighbors, interstep_neighbors,
+            "same unit only (interstep_neighbors=%d).",
+            interstep_neighbors,
+            interstep_neighbors,
         )
     features = node_features(data, n_pca, normalize, random_state)
 

@@ -138,7 +138,7 @@ def zero_units(rnn_module: Any, units: Any, *, recurrent: bool = True) -> Iterat
                 for direction, suffix in enumerate(["", "_reverse"][:n_dir]):
                     weight = getattr(rnn_module, f"weight_hh_l{top_layer}{suffix}")
                     columns = torch.as_tensor(
-                        np.flatnonzero(silenced[direction * size:(direction + 1) * size]),
+                        np.flatnonzero(silenced[direction * size : (direction + 1) * size]),
                         device=weight.device,
                     )
                     saved.append((weight, columns, weight[:, columns].clone()))

@@ -1,8 +1,10 @@
-"""Colour maps and per-node colours, identical to the front end's (``js/src/colormaps.ts``).
+"""Colour maps and per-node colours, computed as the front end computes them (``js/src/colors.ts``).
 
-Used where Python draws the cloud itself (:meth:`MMPHATEWidget.to_pythreejs`), so an export shows
-the colours the widget shows. Colours are sRGB bytes; sequential maps are linear interpolation
-between 16 stops, categorical palettes cycle.
+Used where Python draws the cloud itself (:meth:`MMPHATEWidget.to_pythreejs`) and reports the
+colours (:meth:`MMPHATEWidget.colors`), so an export shows the colours the widget shows. The maps,
+palettes, background and dim amount are read from ``contract.json``, which the front end bundles.
+Colours are sRGB bytes; sequential maps are linear interpolation between their stops, categorical
+palettes cycle. ``tests/browser/test_colors_match_python.py`` checks them against the browser's.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..contract import CONTRACT
 from .wire import n_classes
 
 __all__ = [
@@ -27,30 +30,30 @@ __all__ = [
     "sample",
 ]
 
-# The same stops as js/src/colormaps.ts (matplotlib's maps sampled at 16 points over [0.08, 1]).
-VIRIDIS = (
-    0x481D6F, 0x46327E, 0x414487, 0x39558C, 0x31668E, 0x2B748E, 0x25838E, 0x20928C, 0x1FA187,
-    0x29AF7F, 0x40BD72, 0x60CA60, 0x84D44B, 0xADDC30, 0xD8E219, 0xFDE725,
-)  # fmt: skip
-PLASMA = (
-    0x38049A, 0x5302A3, 0x6A00A8, 0x8305A7, 0x99159F, 0xAC2694, 0xBE3885, 0xCD4A76, 0xDB5C68,
-    0xE76E5B, 0xF1814D, 0xF9973F, 0xFDAC33, 0xFDC527, 0xF8DF25, 0xF0F921,
-)  # fmt: skip
-TAB10 = (
-    0x1F77B4, 0xFF7F0E, 0x2CA02C, 0xD62728, 0x9467BD, 0x8C564B, 0xE377C2, 0x7F7F7F, 0xBCBD22,
-    0x17BECF,
-)  # fmt: skip
-TAB20 = (
-    0x1F77B4, 0xAEC7E8, 0xFF7F0E, 0xFFBB78, 0x2CA02C, 0x98DF8A, 0xD62728, 0xFF9896, 0x9467BD,
-    0xC5B0D5, 0x8C564B, 0xC49C94, 0xE377C2, 0xF7B6D2, 0x7F7F7F, 0xC7C7C7, 0xBCBD22, 0xDBDB8D,
-    0x17BECF, 0x9EDAE5,
-)  # fmt: skip
+
+def _hex(color: str) -> int:
+    """``"#rrggbb"`` as ``0xRRGGBB``."""
+    return int(color[1:], 16)
+
+
+def _triple(color: str) -> tuple[int, int, int]:
+    """``"#rrggbb"`` as sRGB bytes."""
+    value = _hex(color)
+    return ((value >> 16) & 255, (value >> 8) & 255, value & 255)
+
+
+_COLORS = CONTRACT["colors"]
+# Sequential maps (stops) and categorical palettes, as 0xRRGGBB.
+VIRIDIS: tuple[int, ...] = tuple(map(_hex, _COLORS["viridis"]))
+PLASMA: tuple[int, ...] = tuple(map(_hex, _COLORS["plasma"]))
+TAB10: tuple[int, ...] = tuple(map(_hex, _COLORS["tab10"]))
+TAB20: tuple[int, ...] = tuple(map(_hex, _COLORS["tab20"]))
 # Colour of missing (NaN) values.
-MISSING = (110, 114, 122)
+MISSING: tuple[int, int, int] = _triple(_COLORS["missing"])
 # The widget's background, and how far dimmed points (other clusters in highlight mode, other
-# units while some are selected) fade towards it (js/src/styles.ts, js/src/points.ts).
-BACKGROUND = (0x1B, 0x1E, 0x24)
-DIM_AMOUNT = 0.72
+# units while some are selected) fade towards it.
+BACKGROUND: tuple[int, int, int] = _triple(_COLORS["background"])
+DIM_AMOUNT: float = float(_COLORS["dim_amount"])
 
 
 def _rgb(hex_colors: tuple[int, ...]) -> np.ndarray:
@@ -176,9 +179,7 @@ def dim(colors: np.ndarray, background: tuple[int, int, int] = BACKGROUND) -> np
     Returns
     -------
     ndarray of shape (..., 3), uint8
-        ``colors`` moved 72 % of the way to ``background``.
+        ``colors`` moved the fraction :data:`DIM_AMOUNT` of the way to ``background``.
     """
     c = np.asarray(colors, dtype=np.float64)
-    return np.floor(c + (np.asarray(background, dtype=np.float64) - c) * DIM_AMOUNT + 0.5).astype(
-        np.uint8
-    )
+    return np.floor(c + (np.asarray(background, dtype=np.float64) - c) * DIM_AMOUNT + 0.5).astype(np.uint8)

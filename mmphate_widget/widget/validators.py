@@ -15,6 +15,8 @@ from typing import Any
 
 from traitlets import TraitError
 
+from ..contract import CONTRACT
+
 __all__ = [
     "CAMERA_DEFAULTS",
     "CLUSTER_MODES",
@@ -28,11 +30,15 @@ __all__ = [
     "validate_range",
 ]
 
-COLOR_BY = ("epoch", "step", "unit", "cluster", "intrastep_entropy", "interstep_entropy", "label")
-CLUSTER_MODES = ("filter", "highlight")
-POINT_SIZE_RANGE = (0.5, 50.0)
+# The allowed values, from contract.json (the front end clamps to the same ones).
+COLOR_BY: tuple[str, ...] = tuple(CONTRACT["color_by"])
+CLUSTER_MODES: tuple[str, ...] = tuple(CONTRACT["cluster_modes"])
+POINT_SIZE_RANGE: tuple[float, float] = (
+    float(CONTRACT["points"]["size_range"][0]),
+    float(CONTRACT["points"]["size_range"][1]),
+)
 # Missing camera entries are filled from these, so the browser always gets all three vectors.
-CAMERA_DEFAULTS = {"target": [0.0, 0.0, 0.0], "up": [0.0, 1.0, 0.0]}
+CAMERA_DEFAULTS = {key: [float(v) for v in CONTRACT["camera"][key]] for key in ("target", "up")}
 
 
 def _as_int(value: Any, what: str) -> int:
@@ -170,7 +176,8 @@ def validate_camera(value: Any) -> dict[str, list[float]]:
     ----------
     value : dict
         ``{}`` (auto-fit) or ``{"position": [x, y, z], "target": [x, y, z], "up": [x, y, z]}``;
-        ``target`` and ``up`` may be left out and default to the origin and +y.
+        ``target`` and ``up`` may be left out and default to :data:`CAMERA_DEFAULTS` (the
+        contract's auto-fit target and up: the origin and +y).
 
     Returns
     -------

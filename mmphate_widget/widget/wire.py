@@ -3,7 +3,7 @@
 Everything heavy crosses to the browser once, as little-endian bytes that arrive in JavaScript as
 a ``DataView`` (see ``docs/how-it-works.md``, "Widget wire format"). This module is the only place
 that knows the layouts: :mod:`mmphate_widget.widget.widget` builds its data traits with
-:func:`model_state`, and tests read them back with :func:`decode`.
+:func:`model_state` (the tests read them back with ``tests/wire_decode.py``).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "decode",
     "encode_float32",
+    "encode_history",
     "encode_int32",
     "encode_metrics",
     "encode_positions",
@@ -160,10 +160,47 @@ def encode_metrics(metrics: Mapping[str, Any] | None, n_epochs: int) -> tuple[by
         # float64 conversion turns None into NaN.
         arr = np.asarray(curve, dtype=np.float64)
         if arr.shape != (n_epochs,):
-            raise ValueError(
-                f"metric {name!r} has {arr.size} values; expected one per epoch ({n_epochs})"
-            )
+            raise ValueError(f"metric {name!r} has {arr.size} values; expected one per epoch ({n_epochs})")
         rows.append(arr)
+    return encode_float32(np.stack(rows)), names
+
+
+def encode_history(history: Mapping[str, Any] | None) -> tuple[bytes, list[str]]:
+    """Encode a training history as the ``_history`` and ``_history_names`` traits.
+
+    The history has one value per ``record()`` call, also for epochs whose hidden states were not
+    recorded (:attr:`HiddenStateRecorder.history <mmphate_widget.recording.recorder.HiddenStateRecorder.history>`).
+
+    Parameters
+    ----------
+    history : mapping of str to array-like of shape (H,), or None
+        ``"epoch"`` (the epoch numbers) and one curve per metric, NaN where a value is missing.
+
+    Returns
+    -------
+    data : bytes
+        float32, K x H, row-major: the epoch numbers first, then the metrics (empty when there
+        is no history yet).
+    names : list of str
+        The K row names, ``"epoch"`` first.
+
+    Raises
+    ------
+    ValueError
+        If there is no ``"epoch"`` row or the rows differ in length.
+    """
+    if not history:
+        return b"", []
+    if "epoch" not in history:
+        raise ValueError(f"a history needs an 'epoch' row; got rows {list(history)}")
+    names = ["epoch", *(str(name) for name in history if name != "epoch")]
+    rows = [np.asarray(history[name], dtype=np.float64) for name in names]
+    if any(row.shape != rows[0].shape or row.ndim != 1 for row in rows):
+        raise ValueError(
+            f"history rows must be 1-D and equally long; got shapes {[row.shape for row in rows]}"
+        )
+    if rows[0].size == 0:
+        return b"", []
     return encode_float32(np.stack(rows)), names
 
 
@@ -270,9 +307,7 @@ def model_state(model: Any) -> dict[str, Any]:
         node_label = encode_int32(np.asarray(model.node_top_label_))
         names = getattr(model, "class_names_", None)
         class_names = (
-            [str(c) for c in names]
-            if names is not None
-            else [str(c) for c in range(n_classes(model))]
+            [str(c) for c in names] if names is not None else [str(c) for c in range(n_classes(model))]
         )
     return {
         "_positions": encode_positions(embedding),
@@ -295,26 +330,3 @@ def model_state(model: Any) -> dict[str, Any]:
         "_metrics": metrics,
         "_metric_names": metric_names,
     }
-
-
-def decode(
-    buffer: bytes | memoryview, dtype: str, shape: tuple[int, ...] | None = None
-) -> np.ndarray:
-    """Decode a binary trait back into a numpy array (the inverse of the ``encode_*`` functions).
-
-    Parameters
-    ----------
-    buffer : bytes or memoryview
-        The trait value.
-    dtype : {"float32", "int32"}
-        Element type; read as little-endian.
-    shape : tuple of int, optional
-        Shape to reshape to (row-major); flat when omitted.
-
-    Returns
-    -------
-    ndarray
-        A read-only view on ``buffer``.
-    """
-    arr = np.frombuffer(buffer, dtype=np.dtype(dtype).newbyteorder("<"))
-    return arr.reshape(shape) if shape is not None else arr

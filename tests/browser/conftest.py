@@ -3,7 +3,7 @@ Chromium, driven by a fake anywidget model whose state comes from the real Pytho
 
 The page (``harness.html``) and the bundle are served from a temporary directory by a
 ``http.server`` thread on 127.0.0.1; nothing is fetched from the network. Chromium is Debian's,
-with software WebGL2 (shared/guides/browser-testing.md).
+with software WebGL2 (see ``browser`` in tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ REPO = Path(__file__).resolve().parents[2]
 BUNDLE = REPO / "mmphate_widget" / "widget" / "static" / "widget.js"
 HARNESS = Path(__file__).with_name("harness.html")
 FAKE_MODEL = Path(__file__).with_name("fake_model.js")
+
 
 @dataclass
 class Fixture:
@@ -66,12 +67,18 @@ def page_state(widget: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
+def state_of():
+    """:func:`page_state`, for tests that make widgets of their own."""
+    return page_state
+
+
+@pytest.fixture(scope="session")
 def fitted() -> Fixture:
     """A widget on a small fitted model: 6 epochs (numbered 0, 5, ..., 25) x 5 steps x 8 units."""
     if not BUNDLE.is_file():
         pytest.fail(f"{BUNDLE} is missing; build it with: npm ci --prefix js && npm run build --prefix js")
-    from mmphate_widget.engine.estimator import MMPHATE
     from mmphate_widget.analysis.synthetic import simulate_rnn_training
+    from mmphate_widget.engine.estimator import MMPHATE
     from mmphate_widget.widget.widget import MMPHATEWidget
 
     hidden, labels = simulate_rnn_training(6, 5, 8, 12, random_state=0)
@@ -87,8 +94,8 @@ def fitted() -> Fixture:
 @pytest.fixture(scope="session")
 def fitted_2d() -> Fixture:
     """A widget on a two-component embedding: 4 epochs x 3 steps x 5 units, no labels."""
-    from mmphate_widget.engine.estimator import MMPHATE
     from mmphate_widget.analysis.synthetic import simulate_rnn_training
+    from mmphate_widget.engine.estimator import MMPHATE
     from mmphate_widget.widget.widget import MMPHATEWidget
 
     hidden, _ = simulate_rnn_training(4, 3, 5, 10, random_state=1)
@@ -98,7 +105,7 @@ def fitted_2d() -> Fixture:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

@@ -10,11 +10,9 @@ import numpy as np
 import pytest
 
 from mmphate_widget.widget import wire
+from mmphate_widget.widget.colormaps import BACKGROUND
 
 pytestmark = pytest.mark.browser
-
-# The widget's background (js/src/styles.ts), sRGB.
-BACKGROUND = (0x1B, 0x1E, 0x24)
 
 
 def attr(page, name: str) -> str | None:
@@ -122,8 +120,10 @@ def test_cluster_legend_shows_the_stability(open_widget, fitted):
     sizes = np.bincount(model.unit_clusters_)
     swatches = legend.locator(".mmphate-swatch").all_text_contents()
     assert swatches == [f"cluster {c} · {n} units" for c, n in enumerate(sizes)]
-    assert page.locator(".mmphate-controls .mmphate-stability").text_content().startswith(
-        f"stability {stability:.2f}"
+    assert (
+        page.locator(".mmphate-controls .mmphate-stability")
+        .text_content()
+        .startswith(f"stability {stability:.2f}")
     )
 
     # Unstable clusters read as such, in the legend and in the control bar.
@@ -139,7 +139,9 @@ def test_cluster_legend_shows_the_stability(open_widget, fitted):
     assert "mmphate-unstable" in badge.get_attribute("class")
 
     # A result saved before the stability existed shows the clusters without a rating.
-    page = open_widget({**fitted.state, "_cluster_stability": None, "_unit_cluster_confidence": {"__base64__": ""}})
+    page = open_widget(
+        {**fitted.state, "_cluster_stability": None, "_unit_cluster_confidence": {"__base64__": ""}}
+    )
     py_set(page, "color_by", "cluster")
     assert page.locator(".mmphate-legend-title").text_content() == "2 clusters"
     assert page.locator(".mmphate-legend").get_attribute("data-stability") is None
@@ -399,7 +401,27 @@ def test_empty_dims_draw_nothing_but_stay_usable(open_widget, fitted):
 def test_error_message_from_python_is_shown(page):
     page.evaluate("() => window.harness.pySend({type: 'other', message: 'ignored'})")
     assert page.locator(".mmphate-message").is_hidden()
-    page.evaluate("() => window.harness.pySend({type: 'error', message: 'epoch_range must lie within [0, 25]'})")
+    page.evaluate(
+        "() => window.harness.pySend({type: 'error', message: 'epoch_range must lie within [0, 25]'})"
+    )
     message = page.locator(".mmphate-message")
     assert message.is_visible()
     assert "epoch_range" in message.inner_text()
+
+
+def test_png_button_downloads_the_canvas(page):
+    import io
+
+    from PIL import Image
+
+    size = page.evaluate(
+        "() => { const c = window.harness.root.querySelector('canvas'); return [c.width, c.height]; }"
+    )
+    with page.expect_download() as download:
+        page.click(".mmphate-save-png")
+    assert download.value.suggested_filename == "mmphate.png"
+    image = Image.open(io.BytesIO(download.value.path().read_bytes()))
+    assert image.format == "PNG" and list(image.size) == size
+    pixels = np.asarray(image.convert("RGB"), dtype=np.int16)
+    drawn = (np.abs(pixels - np.asarray(BACKGROUND)).max(axis=2) > 12).sum()
+    assert drawn > 200  # the points, not an empty buffer

@@ -2,11 +2,12 @@
 
 The server runs in the background on a free loopback port with a random token and its own
 config, runtime, settings and workspace directories under a temporary directory, so nothing
-from the user's Jupyter setup leaks in (docs: shared/guides/browser-testing.md).
+from the user's Jupyter setup leaks in.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -82,17 +83,13 @@ def jupyter_server(tmp_path_factory: pytest.TempPathFactory):
         "--LabApp.expose_app_in_browser=True", "--JupyterNotebookApp.expose_app_in_browser=True",
     ]  # fmt: skip
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            command, cwd=root_dir, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
+        process = subprocess.Popen(command, cwd=root_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
     server = JupyterServer(f"http://127.0.0.1:{port}", token, root_dir, log_path)
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
         while _get(f"{server.url}/api/status?token={token}") is None:
             if process.poll() is not None:
-                pytest.fail(
-                    f"JupyterLab exited with code {process.returncode}:\n{server.log_tail()}"
-                )
+                pytest.fail(f"JupyterLab exited with code {process.returncode}:\n{server.log_tail()}")
             if time.monotonic() > deadline:
                 pytest.fail(f"JupyterLab did not answer in time:\n{server.log_tail()}")
             time.sleep(0.25)
@@ -100,10 +97,8 @@ def jupyter_server(tmp_path_factory: pytest.TempPathFactory):
     finally:
         # A polite shutdown lets the server stop its kernels; terminate/kill are the fallbacks.
         request = urllib.request.Request(f"{server.url}/api/shutdown?token={token}", method="POST")
-        try:
+        with contextlib.suppress(urllib.error.URLError, ConnectionError, TimeoutError):
             urllib.request.urlopen(request, timeout=5).close()
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:

@@ -123,9 +123,7 @@ def cloud_pixels(page, root_index: int) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
 
 
-@pytest.mark.parametrize(
-    ("ui", "path"), [("jupyterlab", "lab/tree/{}"), ("notebook7", "notebooks/{}")]
-)
+@pytest.mark.parametrize(("ui", "path"), [("jupyterlab", "lab/tree/{}"), ("notebook7", "notebooks/{}")])
 def test_click_reaches_kernel_and_python_drives_the_view(jupyter_server, page, ui, path):
     name = f"e2e_{ui}.ipynb"
     write_notebook(jupyter_server.root_dir / name)
@@ -145,9 +143,7 @@ def test_click_reaches_kernel_and_python_drives_the_view(jupyter_server, page, u
     root.scroll_into_view_if_needed()
     page.mouse.move(0, 0)
     target = root.evaluate(ISOLATED_NODE_JS, U)
-    assert target["node"] >= 0 and target["gap"] > 4, (
-        f"no clickable node: {target}, {page.console_errors}"
-    )
+    assert target["node"] >= 0 and target["gap"] > 4, f"no clickable node: {target}, {page.console_errors}"
     page.mouse.click(target["x"], target["y"])
     unit = target["node"] % U
     wait_for_output(page, 'print("SELECTED", w.selected_units)', rf"SELECTED \[{unit}\]")
@@ -175,17 +171,13 @@ def test_click_reaches_kernel_and_python_drives_the_view(jupyter_server, page, u
     assert cloud_pixels(page, 0).shape == before.shape
 
     # 5. An invalid value from Python is rejected and the widget keeps working.
-    text = run_code(
-        page, "try:\n    w.point_size = 99\nexcept Exception as err:\n    print('REJECTED', err)"
-    )
+    text = run_code(page, "try:\n    w.point_size = 99\nexcept Exception as err:\n    print('REJECTED', err)")
     assert "REJECTED point_size must be a number in [0.5, 50.0], got 99" in text
     assert "6.0" in run_code(page, "w.point_size = 6\nprint(w.point_size)")
 
     # 6. Displaying the widget again shows the same state in a second view.
     run_code(page, "w")
-    page.wait_for_function(
-        "(s) => document.querySelectorAll(s).length === 2", arg=READY, timeout=60_000
-    )
+    page.wait_for_function("(s) => document.querySelectorAll(s).length === 2", arg=READY, timeout=60_000)
     second = page.locator(".mmphate-root").nth(1)
     assert second.get_attribute("data-points-visible") == str(3 * T * U)
     state = run_code(page, "print(w.selected_units, w.color_by, w.epoch_range)")

@@ -1,0 +1,215 @@
+"""Refit MM-PHATE in the background while a network trains (the live widget's engine room).
+
+:class:`LiveRefitter` listens to a :class:`~mmphate_widget.recording.recorder.HiddenStateRecorder`.
+Whenever ``refit_every`` epochs have been recorded since the last fit and no fit is running, it
+fits :class:`~mmphate_widget.MMPHATE` on a copy of everything recorded so far in a background
+thread: never more than one fit at a time and never a queue (epochs recorded during a fit are
+picked up by the next one). Each new fit is aligned to the previous one (orthogonal Procrustes on
+the nodes they share; cluster ids kept where units stay together) before it is handed on, so a
+view that switches to it does not jump. The training loop never waits: listening copies nothing
+and starting a fit only starts a thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ..engine.alignment import align_embedding, match_cluster_ids
+from ..engine.estimator import MMPHATE
+
+__all__ = ["LiveRefitter", "LiveStatus"]
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LiveStatus:
+    """Where a live refit stands.
+
+    Attributes
+    ----------
+    epochs_recorded : int
+        Epochs in the recording now.
+    epochs_fitted : int
+        Epochs in the newest finished fit (0 before the first).
+    fitting : bool
+        A background fit is running.
+    n_fits : int
+        Fits finished so far.
+    error : str or None
+        The last fit's error (``"ValueError: ..."``), None after a fit that succeeded.
+    stopped : bool
+        :meth:`LiveRefitter.stop` was called.
+    """
+
+    epochs_recorded: int = 0
+    epochs_fitted: int = 0
+    fitting: bool = False
+    n_fits: int = 0
+    error: str | None = None
+    stopped: bool = False
+    fit_seconds: list[float] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The status as JSON-ready values (for a synced trait)."""
+        return {
+            "epochs_recorded": self.epochs_recorded,
+            "epochs_fitted": self.epochs_fitted,
+            "fitting": self.fitting,
+            "n_fits": self.n_fits,
+            "error": self.error,
+            "stopped": self.stopped,
+            "last_fit_s": round(self.fit_seconds[-1], 2) if self.fit_seconds else None,
+        }
+
+
+class LiveRefitter:
+    """Background refits of a growing recording, one at a time, each aligned to the last.
+
+    Parameters
+    ----------
+    recorder : HiddenStateRecorder
+    refit_every : int, default 5
+        Start a fit when this many epochs were recorded since the last fit began (the first fit
+        when this many exist).
+    on_fit : callable(model), optional
+        Called (in the fitting thread) with each new, aligned, fitted :class:`MMPHATE`.
+    on_status : callable(LiveStatus), optional
+        Called whenever the status changes.
+    fit_kwargs : dict, optional
+        Extra ``MMPHATE.fit`` arguments (``labels``, ``class_names``); ``epochs`` and
+        ``metrics`` come from the recorder.
+    **params
+        ``MMPHATE`` parameters.
+    """
+
+    def __init__(
+        self,
+        recorder: Any,
+        *,
+        refit_every: int = 5,
+        on_fit: Callable[[MMPHATE], None] | None = None,
+        on_status: Callable[[LiveStatus], None] | None = None,
+        fit_kwargs: dict[str, Any] | None = None,
+        **params: Any,
+    ) -> None:
+        if isinstance(refit_every, bool) or not isinstance(refit_every, int) or refit_every < 1:
+            raise ValueError(
+                f"refit_every must be a positive integer (epochs between fits); got {refit_every!r}."
+            )
+        MMPHATE(**params)  # unknown parameter names fail here, not in a background thread
+        self.recorder = recorder
+        self.refit_every = refit_every
+        self.params = params
+        self.fit_kwargs = dict(fit_kwargs or {})
+        self._on_fit = on_fit
+        self._on_status = on_status
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._started_at = 0  # epochs in the recording when the last fit started
+        self.model: MMPHATE | None = None
+        self.status = LiveStatus(epochs_recorded=len(recorder))
+        self._unsubscribe = recorder.subscribe(self._heard)
+
+    # -- triggering ----------------------------------------------------------------------------
+
+    def _heard(self, epoch: int, recorded: bool) -> None:
+        self._set_status(epochs_recorded=len(self.recorder))
+        self.poke()
+
+    def poke(self) -> bool:
+        """Start a background fit if one is due and none is running; returns whether one started."""
+        with self._lock:
+            n = len(self.recorder)
+            due = n - self._started_at >= self.refit_every and n > self.status.epochs_fitted
+            if self.status.stopped or not due or (self._thread is not None and self._thread.is_alive()):
+                return False
+            self._started_at = n
+            self._thread = threading.Thread(target=self._fit_now, name="mmphate-live-fit", daemon=True)
+            self.status = replace(self.status, fitting=True)
+            status = self.status
+        self._emit(status)
+        self._thread.start()
+        return True
+
+    # -- fitting -------------------------------------------------------------------------------
+
+    def _fit_now(self) -> None:
+        hidden, epochs, metrics = self.recorder.snapshot()
+        started = time.perf_counter()
+        try:
+            model = MMPHATE(**self.params).fit(
+                hidden, epochs=epochs, metrics=metrics or None, **self.fit_kwargs
+            )
+            previous = self.model
+            if previous is not None:
+                model.embedding_ = align_embedding(
+                    previous.embedding_,
+                    model.embedding_,
+                    shared=min(len(previous.embedding_), len(model.embedding_)),
+                )
+                model.unit_clusters_ = match_cluster_ids(previous.unit_clusters_, model.unit_clusters_)
+                model.n_clusters_ = int(model.unit_clusters_.max()) + 1
+        except Exception as err:
+            _log.exception("a live MM-PHATE fit on %d epochs failed", len(epochs))
+            self._set_status(fitting=False, error=f"{type(err).__name__}: {err}")
+        else:
+            self.model = model
+            if self._on_fit is not None:
+                try:
+                    self._on_fit(model)
+                except Exception:
+                    _log.exception("showing a live MM-PHATE fit failed")
+            self._set_status(
+                fitting=False,
+                error=None,
+                epochs_fitted=len(epochs),
+                n_fits=self.status.n_fits + 1,
+                fit_seconds=[*self.status.fit_seconds, time.perf_counter() - started],
+            )
+        self.poke()  # epochs recorded meanwhile may already call for the next fit
+
+    def _set_status(self, **changes: Any) -> None:
+        with self._lock:
+            self.status = replace(self.status, **changes)
+            status = self.status
+        self._emit(status)
+
+    def _emit(self, status: LiveStatus) -> None:
+        if self._on_status is not None:
+            try:
+                self._on_status(status)
+            except Exception:
+                _log.exception("reporting the live fit status failed")
+
+    # -- ending --------------------------------------------------------------------------------
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for the running fit, if any, to finish."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+    def stop(self, final_fit: bool = True) -> MMPHATE | None:
+        """Stop listening; wait for the running fit; then fit once more on every epoch recorded.
+
+        The final fit runs in the caller's thread (the training is over). Returns the newest model.
+        """
+        self._unsubscribe()
+        with self._lock:
+            self.status = replace(self.status, stopped=True)
+        self.wait()
+        if final_fit and len(self.recorder) > self.status.epochs_fitted:
+            with self._lock:
+                self._started_at = len(self.recorder)
+                self.status = replace(self.status, fitting=True)
+            self._emit(self.status)
+            self._fit_now()
+        else:
+            self._emit(self.status)
+        return self.model
