@@ -8,6 +8,8 @@ attributes are made up and handed to ``MMPHATE.from_fitted``, which checks them 
 * bytes sent Python -> browser (the comm-open message: JSON state + binary buffers, as
   ipywidgets builds it) and the size of the browser -> Python messages of a click;
 * frame time of a camera rotation, time to recolour (``color_by``) and to filter (``epoch_range``);
+* a lasso (Alt+drag) around about 10% of the points: the selection pass, the size of the
+  ``selected_nodes`` message and the frame that draws it; one animation frame while playing;
 * bundle size (minified and gzip) of ``mmphate_widget/widget/static/widget.js``;
 * scaling of the JS-side mount (decode + buffers + colours) over 100k, 200k, 400k, 1M points.
 
@@ -71,6 +73,11 @@ FULL_SIZES = ("100k", "1M")  # all measurements; the others: mount only (scaling
 WIDE_SIZES = {"1M/20k units": (5, 10, 20_000), "960k/80k units": (4, 3, 80_000)}
 
 ROTATION_FRAMES = 5
+# Playing through training: frames timed while the epoch window moves every frame.
+PLAY_FRAMES = 5
+# The lasso selects about this fraction of the points (100k of 1M).
+LASSO_FRACTION = 0.1
+LASSO_VERTICES = 48
 ROTATION_DEGREES = 2.0
 FIRST_FRAME_TARGET_MS = 2000.0
 BUNDLE_TARGET_BYTES = 1_000_000
@@ -255,7 +262,9 @@ def measure_full(
         visible = int(page.get_attribute(".mmphate-root", "data-points-visible") or -1)
         page.evaluate("r => window.bench.settle('epoch_range', r)", [0, n_epochs - 1])
         click = click_selection(page, n_nodes)
+        tools = measure_tools(page, n_nodes, n_epochs)
         return {
+            "tools": tools,
             "mount": mount,
             "rotation": rotation,
             "recolour": recolour,
@@ -265,6 +274,52 @@ def measure_full(
         }
     finally:
         context.close()
+
+
+def measure_tools(page: Any, n_nodes: int, n_epochs: int) -> dict[str, Any]:
+    """A lasso around about LASSO_FRACTION of the points (Alt+drag with the mouse), then frames
+    while playing with a 10-epoch window (half the epochs when fewer) that moves every frame."""
+    target = int(n_nodes * LASSO_FRACTION)
+    circle = page.evaluate("n => window.bench.circleFor(n)", target)
+    ring = [
+        (
+            circle["cx"] + circle["r"] * math.cos(2 * math.pi * k / LASSO_VERTICES),
+            circle["cy"] + circle["r"] * math.sin(2 * math.pi * k / LASSO_VERTICES),
+        )
+        for k in range(LASSO_VERTICES + 1)
+    ]
+    page.evaluate("() => window.bench.armClick()")
+    page.keyboard.down("Alt")
+    page.mouse.move(*ring[0])
+    page.mouse.down()
+    for x, y in ring[1:]:
+        page.mouse.move(x, y)
+    page.mouse.up()
+    page.keyboard.up("Alt")
+    deadline = time.perf_counter() + 60
+    selected = page.evaluate("() => window.bench.selectedNodes()")
+    while selected["t"] is None and time.perf_counter() < deadline:
+        time.sleep(0.05)
+        selected = page.evaluate("() => window.bench.selectedNodes()")
+    up = page.evaluate("() => window.bench.pointerUp")
+    lasso_ms = float(page.get_attribute(".mmphate-root", "data-lasso-ms") or "nan")
+    redraw = page.evaluate("() => window.bench.timeChange('point_size', 3.5)")
+    # Playing: a 10-epoch window, fast enough to move every frame, looping.
+    window = min(10, max(n_epochs // 2, 1))
+    for name, value in (("play_window", window), ("play_speed", 1000.0), ("play_loop", True)):
+        page.evaluate("([n, v]) => window.bench.pySet(n, v)", [name, value])
+    page.evaluate("() => window.bench.pySet('playing', true)")
+    page.evaluate("() => window.bench.frames(1)")
+    frames = page.evaluate("n => window.bench.playFrames(n)", PLAY_FRAMES)
+    page.evaluate("() => window.bench.pySet('playing', false)")
+    return {
+        "lasso_ms": lasso_ms,
+        "lasso_to_message_ms": selected["t"] - up if selected["t"] is not None and up else float("nan"),
+        "lasso_nodes": selected["count"],
+        "lasso_bytes": selected["bytes"],
+        "redraw_ms": redraw["frame"],
+        "play_frames": frames,
+    }
 
 
 def measure_wide(
@@ -628,6 +683,43 @@ def report(
                 f"- Messages browser -> Python during one click at {results[s]['n']:,} points: "
                 f"{msgs or 'none'}" + (f"; custom messages {c['custom']}" if c["custom"] else "") + "."
             )
+        add("")
+
+    if full:
+        add("Lasso selection and playing through training (median ms):")
+        add("")
+        add(
+            "| points | lasso: nodes selected | selection pass ms | pointerup -> `selected_nodes` sent ms "
+            "| `selected_nodes` message | next frame ms | frame while playing ms | window moved |"
+        )
+        add("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |")
+        for s in full:
+            runs = results[s]["runs"]
+            tools = [x["tools"] for x in runs]
+            play = [med([f["frame"] for f in t["play_frames"]]) for t in tools]
+            moved = all(len(t["play_frames"]) == PLAY_FRAMES for t in tools)
+            sel = [t["lasso_ms"] for t in tools]
+            msg = [t["lasso_to_message_ms"] for t in tools]
+            add(
+                f"| {results[s]['n']:,} | {tools[0]['lasso_nodes']:,} | {med(sel):.0f} ({spread(sel)}) "
+                f"| {med(msg):.0f} ({spread(msg)}) | {fmt_bytes(tools[0]['lasso_bytes'])} "
+                f"| {med([t['redraw_ms'] for t in tools]):.0f} | {med(play):.0f} ({spread(play)}) "
+                f"| {'yes' if moved else 'NO'} |"
+            )
+        add("")
+        add(
+            f"- *lasso*: Alt+drag with the mouse along a {LASSO_VERTICES}-gon around about "
+            f"{LASSO_FRACTION:.0%} of the points; *selection pass* = projecting every visible node "
+            "with the view-projection matrix and testing it against the polygon (`data-lasso-ms`); "
+            "*message*: the int32 buffer of the `selected_nodes` update (plus a few bytes of JSON); "
+            "*next frame*: the frame drawing the selection (per-node flags uploaded)."
+        )
+        add(
+            f"- *frame while playing*: `playing` with a 10-epoch window (5 when there are 10 epochs) "
+            f"at 1000 epochs/s, looping, so it moves nearly every frame; {PLAY_FRAMES} frames in which "
+            "it moved: the widget's tick (window step, `epoch_range` update, uniforms, panels) to the "
+            "finished `readPixels`. *window moved*: all of them were found."
+        )
         add("")
 
     # Scaling.

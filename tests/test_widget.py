@@ -186,7 +186,7 @@ def test_data_cross_once_as_binary_buffers(w):
     )
     binary = {"_positions", "_epoch_numbers", "_unit_clusters", "_unit_cluster_confidence",
               "_intrastep_entropy", "_interstep_entropy", "_node_label", "_metrics",
-              "_history"}  # fmt: skip
+              "_history", "selected_nodes"}  # fmt: skip
     assert {p[0] for p in paths} == binary
     by_name = {p[0]: bytes(b) for p, b in zip(paths, buffers, strict=True)}
     assert by_name["_history"] == b"" and state["_live_status"] == {}  # a fixed widget is not live

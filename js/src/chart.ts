@@ -1,7 +1,9 @@
 /**
- * The entropy panel (SVG): inter-step entropy trajectories of the selected units over epoch
- * numbers, coloured as in the cloud, with the mean intra-step entropy per epoch, and one small
- * panel per training metric on the same epoch axis. Epochs outside `epoch_range` are shaded.
+ * The entropy panel (SVG): every unit's inter-step entropy trajectory over epoch numbers, faint and
+ * coloured by cluster, each cluster's mean in bold, the selected units on top in their colours in
+ * the cloud, with the mean intra-step entropy per epoch, and one small panel per training metric on
+ * the same epoch axis. Epochs outside `epoch_range` are shaded. Clicking a line selects its unit
+ * (the nearest line within a few pixels, found by `nearestUnit`, so thin lines are easy to hit).
  * A live widget's metrics come from its training history (every recorded epoch, also those not
  * fitted yet), and the axis spans both; before the first fit only the metrics are drawn.
  */
@@ -21,6 +23,10 @@ const METRIC_HEIGHT = 78;
 const AXIS_HEIGHT = 30;
 /** More selected units than this are summarised, to keep the chart readable and cheap. */
 export const MAX_LINES = 40;
+/** At most this many faint unit lines (evenly spread over the units); the rest are left out, and said so. */
+export const MAX_TRACES = 400;
+/** How far (px) from a line a click still picks it. */
+const PICK_TOLERANCE = 5;
 
 type Attrs = Record<string, string | number>;
 
@@ -93,6 +99,59 @@ export function clusterMeans(data: WidgetData): Float64Array[] {
   return sums.map((s, c) => s.map((v, e) => (counts[c][e] ? v / counts[c][e] : NaN)));
 }
 
+/** The units drawn as faint lines: all of them, or `max` spread evenly over the unit indices. */
+export function traceUnits(nUnits: number, max = MAX_TRACES): number[] {
+  if (nUnits <= max) return Array.from({ length: nUnits }, (_, u) => u);
+  return Array.from({ length: max }, (_, k) => Math.floor((k * nUnits) / max));
+}
+
+function segmentDistance(px: number, py: number, x0: number, y0: number, x1: number, y1: number): number {
+  const dx = x1 - x0;
+  const dy = y1 - y0;
+  const len = dx * dx + dy * dy;
+  const f = len > 0 ? Math.min(Math.max(((px - x0) * dx + (py - y0) * dy) / len, 0), 1) : 0;
+  return Math.hypot(px - (x0 + f * dx), py - (y0 + f * dy));
+}
+
+/**
+ * The unit whose line passes nearest to (px, py), within `tolerance` pixels, or null. `xs` are the
+ * epochs' pixel positions (increasing), `y` maps entropy to pixels; a later unit in `units` wins a
+ * tie, so lines drawn on top (the selected units, listed last) are picked first.
+ */
+export function nearestUnit(
+  units: readonly number[],
+  trajectory: (unit: number) => ArrayLike<number>,
+  xs: ArrayLike<number>,
+  y: Scale,
+  px: number,
+  py: number,
+  tolerance: number,
+): number | null {
+  const E = xs.length;
+  if (E === 0 || px < xs[0] - tolerance || px > xs[E - 1] + tolerance) return null;
+  let i = 0;
+  while (i < E - 2 && px > xs[i + 1]) i++;
+  let best: number | null = null;
+  let bestDistance = tolerance;
+  for (const u of units) {
+    const v = trajectory(u);
+    let d = Number.POSITIVE_INFINITY;
+    // The segment under the pointer and its neighbours; a lone finite value counts as a point.
+    for (let k = Math.max(i - 1, 0); k <= Math.min(i + 1, E - 1); k++) {
+      const a = v[k];
+      const b = k + 1 < E ? v[k + 1] : NaN;
+      if (Number.isFinite(a) && Number.isFinite(b))
+        d = Math.min(d, segmentDistance(px, py, xs[k], y(a), xs[k + 1], y(b)));
+      else if (Number.isFinite(a)) d = Math.min(d, Math.hypot(px - xs[k], py - y(a)));
+    }
+    if (d <= bestDistance) {
+      bestDistance = d;
+      best = u;
+    }
+  }
+  return best;
+}
+
 /** The metric curves to draw: the training history when there is one, else the fit's metrics. */
 export interface MetricCurves {
   epochs: ArrayLike<number>;
@@ -123,6 +182,16 @@ export function epochExtent(fitted: ArrayLike<number>, curves: ArrayLike<number>
   return lo <= hi ? [lo, hi] : [NaN, NaN];
 }
 
+/** What a click on the entropy panel is tested against: its lines, in drawing order. */
+interface PickTarget {
+  data: WidgetData;
+  units: number[];
+  xs: number[];
+  y: Scale;
+  top: number;
+  bottom: number;
+}
+
 export class EntropyChart {
   readonly el: HTMLDivElement;
   private readonly svg: SVGSVGElement;
@@ -130,14 +199,28 @@ export class EntropyChart {
   private hoverLine: SVGLineElement | null = null;
   private x: Scale | null = null;
   private epochNumbers: Int32Array = new Int32Array(0);
+  private target: PickTarget | null = null;
+  private traces: { data: WidgetData; key: string; group: SVGGElement } | null = null;
 
-  constructor() {
+  /** `pick(unit, shift)`: a click on the entropy panel, on a unit's line or (unit null) beside them. */
+  constructor(pick?: (unit: number | null, shift: boolean) => void) {
     this.el = document.createElement("div");
     this.el.className = "mmphate-chart";
     this.svg = svgEl("svg", { class: "mmphate-chart-svg" });
     this.chips = document.createElement("div");
     this.chips.className = "mmphate-chips";
     this.el.append(this.svg, this.chips);
+    if (pick)
+      this.svg.addEventListener("click", (e) => {
+        const t = this.target;
+        if (!t) return;
+        const box = this.svg.getBoundingClientRect();
+        const px = e.clientX - box.left;
+        const py = e.clientY - box.top;
+        if (py < t.top || py > t.bottom || px < MARGIN.left) return;
+        const trajectory = (u: number) => unitTrajectory(t.data, u);
+        pick(nearestUnit(t.units, trajectory, t.xs, t.y, px, py, PICK_TOLERANCE), e.shiftKey);
+      });
   }
 
   update(data: WidgetData, view: View, width: number, history: History = NO_HISTORY): void {
@@ -146,6 +229,7 @@ export class EntropyChart {
     this.chips.replaceChildren();
     this.epochNumbers = data.epochNumbers;
     this.x = null;
+    this.target = null;
     const E = data.dims.nEpochs;
     const curves = metricCurves(data, history);
     const height = MAIN_HEIGHT + curves.names.length * METRIC_HEIGHT + AXIS_HEIGHT;
@@ -240,22 +324,45 @@ export class EntropyChart {
     const lo = Math.min(...[ilo, slo].filter(Number.isFinite));
     const hi = Math.max(...[ihi, shi].filter(Number.isFinite));
     const main = this.panel([lo, hi], MARGIN.top, MAIN_HEIGHT - MARGIN.top - 10, "entropy", w);
-    const lines = view.selectedUnits.slice(0, MAX_LINES);
-    if (lines.length === 0) {
-      clusterMeans(data).forEach((means, c) => {
+    // Every unit faint in its cluster's colour, the cluster means bold, the selected units on top.
+    const traces = traceUnits(data.dims.nUnits);
+    // The faint lines change only with the data and the scales: range changes (and playing) reuse them.
+    const key = `${w} ${x.domain} ${main.domain}`;
+    if (this.traces?.data !== data || this.traces.key !== key) {
+      const group = svgEl("g", { class: "unit-traces" });
+      for (const u of traces)
         svgEl(
           "path",
           {
-            class: "cluster-line",
-            "data-cluster": c,
-            d: linePath(epochs, means, x, main),
-            stroke: rgbToCss(clusterColor(c)),
+            class: "unit-trace",
+            "data-unit": u,
+            d: linePath(epochs, unitTrajectory(data, u), x, main),
+            stroke: rgbToCss(clusterColor(data.unitClusters[u])),
           },
-          svg,
+          group,
         );
-      });
-      this.hint(view.epochLo > view.epochHi ? "No epoch in the range" : "Click a point to select its unit");
+      this.traces = { data, key, group };
     }
+    svg.append(this.traces.group);
+    clusterMeans(data).forEach((means, c) => {
+      svgEl(
+        "path",
+        {
+          class: "cluster-line",
+          "data-cluster": c,
+          d: linePath(epochs, means, x, main),
+          stroke: rgbToCss(clusterColor(c)),
+        },
+        svg,
+      );
+    });
+    const lines = view.selectedUnits.slice(0, MAX_LINES);
+    if (lines.length === 0)
+      this.hint(
+        view.epochLo > view.epochHi ? "No epoch in the range" : "Click a point or a line to select its unit",
+      );
+    if (traces.length < data.dims.nUnits)
+      this.hint(`faint lines: ${traces.length} of ${data.dims.nUnits.toLocaleString()} units`);
     for (const u of lines) {
       const color = rgbToCss(lineColor(data, view.colorBy, u));
       svgEl(
@@ -278,11 +385,16 @@ export class EntropyChart {
     }
     if (view.selectedUnits.length > lines.length)
       this.hint(`+${view.selectedUnits.length - lines.length} more selected`);
+    this.target = {
+      data,
+      units: [...traces, ...lines],
+      xs: epochs.map(x),
+      y: main,
+      top: main.range[1] - 4,
+      bottom: main.range[0] + 4,
+    };
     svgEl("path", { class: "intra-line", d: linePath(epochs, intra, x, main) }, svg);
-    this.title(
-      lines.length ? "inter-step entropy of selected units" : "inter-step entropy, cluster means",
-      MARGIN.top - 22,
-    );
+    this.title("inter-step entropy (bold: cluster means)", MARGIN.top - 22);
     svgEl("text", { class: "panel-note", x: MARGIN.left, y: MARGIN.top - 9 }, svg).textContent =
       "dashed: mean intra-step entropy per epoch";
   }

@@ -33,6 +33,10 @@ export const CLUSTER_MODES = CONTRACT.cluster_modes as readonly ClusterMode[];
 export const COLOR_BY_DEFAULT = CONTRACT.defaults.color_by as ColorBy;
 export const CLUSTER_MODE_DEFAULT = CONTRACT.defaults.cluster_mode as ClusterMode;
 export const POINT_SIZE_DEFAULT: number = CONTRACT.defaults.point_size;
+/** Playing through training: epochs in the window, epochs per second, whether to wrap around. */
+export const PLAY_WINDOW_DEFAULT: number = CONTRACT.defaults.play_window;
+export const PLAY_SPEED_DEFAULT: number = CONTRACT.defaults.play_speed;
+export const PLAY_LOOP_DEFAULT: boolean = CONTRACT.defaults.play_loop;
 
 /** Scene background, 0xrrggbb. */
 export const BACKGROUND_HEX: number = hex(CONTRACT.colors.background);

@@ -108,6 +108,8 @@ export class Controls {
   private readonly clear: HTMLButtonElement;
   private readonly png: HTMLButtonElement;
   private clusterInputs: HTMLInputElement[] = [];
+  /** Nodes in `selected_nodes` (lasso / box), which the clear button also clears. */
+  selectedNodes = 0;
 
   constructor(private readonly events: ControlEvents) {
     this.el = el("div", "mmphate-controls");
@@ -202,8 +204,13 @@ export class Controls {
     this.size.value = String(Math.min(view.pointSize, Number(this.size.max)));
     this.sizeValue.textContent = `${view.pointSize}px`;
     const n = view.selectedUnits.length;
-    this.clear.disabled = n === 0;
-    this.clear.textContent = n ? `clear selection (${n})` : "no selection";
+    const nodes = this.selectedNodes;
+    this.clear.disabled = n === 0 && nodes === 0;
+    this.clear.textContent = nodes
+      ? `clear selection (${n ? `${n} + ` : ""}${nodes.toLocaleString()} points)`
+      : n
+        ? `clear selection (${n})`
+        : "no selection";
     this.png.disabled = data.n === 0;
   }
 

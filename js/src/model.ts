@@ -64,6 +64,15 @@ export interface Traits {
   point_size: number;
   camera: Partial<CameraState> | Record<string, never>;
   hovered_node: number;
+  /** int32 little-endian, sorted node indices chosen by lasso / box (or set from Python). */
+  selected_nodes: Binary;
+  playing: boolean;
+  /** Epochs in the window that slides while playing (>= 1). */
+  play_window: number;
+  /** Epochs per second while playing (> 0). */
+  play_speed: number;
+  play_loop: boolean;
+  show_trajectories: boolean;
   _live_status: Partial<LiveStatusTrait>;
   /** float32, K x H (row-major): every record() call's epoch number, then each metric. */
   _history: Binary;

@@ -29,17 +29,19 @@ uniform float uDimAmount;
 uniform float uSelectedScale;
 uniform sampler2D uUnitFlags;
 uniform int uFlagsWidth;
+uniform vec2 uHighlightSlice;
 
 in vec3 position;
 in vec3 aIndex;
 in vec3 color;
+in float aNodeSelected;
 
 out vec4 vColor;
 
 void main() {
   int unit = int(aIndex.z + 0.5);
   vec4 flags = texelFetch(uUnitFlags, ivec2(unit % uFlagsWidth, unit / uFlagsWidth), 0);
-  bool selected = flags.r > 0.5;
+  bool selected = flags.r > 0.5 || aNodeSelected > 0.5;
   bool inCluster = flags.g > 0.5;
   bool inRange = aIndex.x >= uEpochRange.x && aIndex.x <= uEpochRange.y
     && aIndex.y >= uStepRange.x && aIndex.y <= uStepRange.y;
@@ -61,6 +63,12 @@ void main() {
     vColor = vec4(float(id & 255), float((id >> 8) & 255), float((id >> 16) & 255), 255.0) / 255.0;
   } else {
     vColor = vec4(dimmed ? mix(color, uBackground, uDimAmount) : color, 1.0);
+  }
+  // The slice hovered on the entropy map (epoch index, step): larger, brighter, in front.
+  if (uHighlightSlice.x >= 0.0 && abs(aIndex.x - uHighlightSlice.x) < 0.5 && abs(aIndex.y - uHighlightSlice.y) < 0.5) {
+    gl_PointSize *= 2.0;
+    gl_Position.z = 0.5 * z - 0.5 * gl_Position.w;
+    if (!uPick) vColor = vec4(mix(color, vec3(1.0), 0.45), 1.0);
   }
 }
 `;
@@ -85,6 +93,9 @@ export class PointCloud {
   private readonly material: THREE.RawShaderMaterial;
   private readonly flags: THREE.DataTexture;
   private readonly colorAttribute: THREE.BufferAttribute;
+  /** 1 per node in `selected_nodes` (lasso / box), drawn like the points of selected units. */
+  private readonly nodeSelected: THREE.BufferAttribute;
+  private anyNodeSelected = false;
 
   constructor(data: WidgetData, colors: Uint8Array, background: RGB) {
     this.geometry = new THREE.BufferGeometry();
@@ -92,6 +103,8 @@ export class PointCloud {
     this.geometry.setAttribute("aIndex", new THREE.BufferAttribute(indexAttribute(data.dims), 3));
     this.colorAttribute = new THREE.BufferAttribute(colors, 3, true);
     this.geometry.setAttribute("color", this.colorAttribute);
+    this.nodeSelected = new THREE.BufferAttribute(new Uint8Array(data.n), 1, true);
+    this.geometry.setAttribute("aNodeSelected", this.nodeSelected);
     // Positions are in [-1, 1]^3; a fixed sphere avoids an O(N) bounds pass.
     this.geometry.boundingSphere = new THREE.Sphere(new THREE.Vector3(), Math.sqrt(3));
 
@@ -122,6 +135,7 @@ export class PointCloud {
         uSelectedScale: { value: SELECTED_SCALE },
         uUnitFlags: { value: this.flags },
         uFlagsWidth: { value: FLAGS_WIDTH },
+        uHighlightSlice: { value: new THREE.Vector2(-1, -1) },
       },
     });
     this.points = new THREE.Points(this.geometry, this.material);
@@ -140,9 +154,23 @@ export class PointCloud {
     u.uStepRange.value.set(view.stepLo, view.stepHi);
     u.uPointSize.value = view.pointSize * pixelRatio;
     u.uHighlightMode.value = view.clusterMode === "highlight";
-    u.uAnySelected.value = view.selectedUnits.length > 0;
+    u.uAnySelected.value = view.selectedUnits.length > 0 || this.anyNodeSelected;
     unitFlags(data, view, this.flags.image.data as Uint8Array);
     this.flags.needsUpdate = true;
+  }
+
+  /** Emphasise the points of one slice (epoch index, step), or none with null. */
+  highlightSlice(slice: { epoch: number; step: number } | null): void {
+    this.material.uniforms.uHighlightSlice.value.set(slice?.epoch ?? -1, slice?.step ?? -1);
+  }
+
+  /** Mark the nodes of `selected_nodes` (sorted, in range); `setView` then applies the dimming. */
+  setSelectedNodes(nodes: Int32Array): void {
+    const flags = this.nodeSelected.array as Uint8Array;
+    flags.fill(0);
+    for (let i = 0; i < nodes.length; i++) flags[nodes[i]] = 255;
+    this.anyNodeSelected = nodes.length > 0;
+    this.nodeSelected.needsUpdate = true;
   }
 
   setPickMode(on: boolean): void {

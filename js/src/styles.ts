@@ -124,6 +124,30 @@ export const CSS = `
   flex: 0 0 330px; max-width: 100%; height: 480px; overflow-y: auto; padding: 6px 4px 6px 0;
   background: var(--panel); border-left: 1px solid var(--line);
 }
+.mmphate-map { padding: 4px 10px 8px 8px; }
+.mmphate-map[hidden] { display: none; }
+.mmphate-map-title { color: var(--text); font-size: 11px; font-weight: 600; margin: 0 0 4px 38px; }
+.mmphate-map-grid { display: grid; grid-template-columns: 38px 1fr; grid-template-rows: 132px auto; }
+.mmphate-map-plot { position: relative; cursor: crosshair; touch-action: none; user-select: none; }
+.mmphate-map-image { display: block; width: 100%; height: 100%; image-rendering: pixelated; }
+.mmphate-map-range, .mmphate-map-brush, .mmphate-map-hover { position: absolute; pointer-events: none; }
+.mmphate-map-range { outline: 1.5px solid #fff; outline-offset: -1px; box-shadow: 0 0 0 1px rgba(0, 0, 0, .5); }
+.mmphate-map-brush { border: 1px dashed var(--accent); background: rgba(95, 179, 255, .18); }
+.mmphate-map-hover { outline: 1px solid rgba(255, 255, 255, .9); }
+.mmphate-map-label {
+  position: absolute; left: 2px; padding: 1px 6px; border-radius: 3px; pointer-events: none;
+  background: rgba(15, 17, 21, .9); border: 1px solid var(--line); font-variant-numeric: tabular-nums;
+  white-space: nowrap;
+}
+.mmphate-map [hidden] { display: none; }
+.mmphate-map-steps, .mmphate-map-epochs { display: flex; justify-content: space-between; color: var(--muted); font-size: 10px; }
+.mmphate-map-steps { flex-direction: column; align-items: flex-end; padding-right: 4px; }
+.mmphate-map-axis-name { color: var(--muted); }
+.mmphate-map-colorbar { height: 8px; margin: 6px 0 1px 38px; border-radius: 2px; }
+.mmphate-map-colorbar-labels {
+  display: flex; justify-content: space-between; margin-left: 38px; color: var(--muted); font-size: 10px;
+  font-variant-numeric: tabular-nums;
+}
 .mmphate-chart-svg { display: block; }
 .mmphate-chart-svg text { fill: var(--muted); font-size: 10px; }
 .mmphate-chart-svg .panel-title { fill: var(--text); font-size: 11px; font-weight: 600; }
@@ -133,7 +157,8 @@ export const CSS = `
 .mmphate-chart-svg .grid { stroke: #2d323b; }
 .mmphate-chart-svg path { fill: none; stroke-linejoin: round; stroke-linecap: round; }
 .mmphate-chart-svg .unit-line { stroke-width: 1.8; }
-.mmphate-chart-svg .cluster-line { stroke-width: 1.4; opacity: .75; }
+.mmphate-chart-svg .unit-trace { stroke-width: 1; opacity: .3; }
+.mmphate-chart-svg .cluster-line { stroke-width: 2.6; }
 .mmphate-chart-svg .intra-line { stroke: #e6e9ef; stroke-width: 1.4; stroke-dasharray: 4 3; }
 .mmphate-chart-svg .metric-line { stroke: var(--accent); stroke-width: 1.5; }
 .mmphate-chart-svg .out-of-range { fill: rgba(0, 0, 0, .28); }

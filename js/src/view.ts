@@ -14,13 +14,20 @@ import { STATE_TRAITS } from "./contract";
 import { Controls } from "./controls";
 import type { History, WidgetData } from "./decode";
 import { decodeData, decodeHistory, nodeIndex } from "./decode";
-import { countVisible, isNodeVisible } from "./filter";
+import type { Cell } from "./entropy_map";
+import { EntropyMap } from "./entropy_map";
+import { countVisible, isNodeVisible, unitShown } from "./filter";
 import { Hover } from "./hover";
+import type { Box } from "./lasso";
+import { mergeSorted, selectNodes, validNodes } from "./lasso";
+import { LassoTool } from "./lasso_tool";
 import { Legend } from "./legend";
 import { errorText, liveState, parseLiveStatus, statusLine, waitingText } from "./live";
 import type { AnyModel, Traits } from "./model";
 import { DATA_TRAITS, subscriptions } from "./model";
 import { Picker } from "./picking";
+import type { PlaySettings } from "./play";
+import { advance, clampWindow, readPlay, startIndex } from "./play";
 import type { Point } from "./pointer";
 import { PointerInput } from "./pointer";
 import { PointCloud } from "./points";
@@ -28,7 +35,9 @@ import { clickSelection, sameIndices } from "./selection";
 import type { View } from "./state";
 import { clampPointSize, parseCamera, readView, stepRange } from "./state";
 import { BACKGROUND, CSS } from "./styles";
+import { Tools } from "./tools";
 import { Tooltip } from "./tooltip";
+import { Trajectories } from "./trajectories";
 
 /** State traits that restyle the points; the camera and the hovered node have handlers of their own. */
 const VIEW_TRAITS = STATE_TRAITS.filter((name) => name !== "camera" && name !== "hovered_node");
@@ -57,10 +66,24 @@ export class WidgetView {
   private readonly controls: Controls;
   private readonly legend = new Legend();
   private readonly tooltip = new Tooltip();
-  private readonly chart = new EntropyChart();
+  private readonly chart = new EntropyChart((unit, shift) => this.chartPick(unit, shift));
+  private readonly map = new EntropyMap({
+    hover: (cell) => this.highlightSlice(cell),
+    brush: (epochs, steps) => {
+      this.send("epoch_range", epochs);
+      this.send("step_range", steps);
+    },
+  });
   private readonly renderer: THREE.WebGLRenderer | null = null;
   private readonly scene = new THREE.Scene();
   private readonly picker = new Picker();
+  private readonly trajectories = new Trajectories();
+  private readonly tools: Tools;
+  private lasso: LassoTool | null = null;
+  /** `selected_nodes`, as drawn. */
+  private selectedNodes: Int32Array = new Int32Array(0);
+  /** While playing: the window's first epoch index, the step carried over, the last frame's time. */
+  private play: { start: number; carry: number; last: number } | null = null;
   private readonly resizeObserver: ResizeObserver;
   private parts: SceneParts | null = null;
   private view: View | null = null;
@@ -84,6 +107,13 @@ export class WidgetView {
 
   constructor(model: AnyModel, host: HTMLElement) {
     this.model = model;
+    this.tools = new Tools({
+      playing: (on) => this.send("playing", on),
+      playWindow: (epochs) => this.send("play_window", epochs),
+      playSpeed: (speed) => this.send("play_speed", speed),
+      playLoop: (on) => this.send("play_loop", on),
+      trajectories: (on) => this.send("show_trajectories", on),
+    });
     this.host = host;
     this.subs = subscriptions(model);
     this.hover = new Hover((node) => this.send("hovered_node", node));
@@ -102,9 +132,13 @@ export class WidgetView {
       clusters: (selected) => this.send("selected_clusters", selected),
       clusterMode: (mode) => this.send("cluster_mode", mode),
       pointSize: (size) => this.send("point_size", clampPointSize(size)),
-      clearSelection: () => this.send("selected_units", []),
+      clearSelection: () => {
+        this.send("selected_units", []);
+        if (this.selectedNodes.length) this.sendNodes(new Int32Array(0));
+      },
       savePng: () => this.savePng(),
     });
+    this.controls.el.append(this.tools.el);
     const main = document.createElement("div");
     main.className = "mmphate-main";
     this.viewport = document.createElement("div");
@@ -127,7 +161,7 @@ export class WidgetView {
     this.history = decodeHistory(this.get("_history"), this.get("_history_names"));
     this.side = document.createElement("div");
     this.side.className = "mmphate-side";
-    this.side.append(this.chart.el);
+    this.side.append(this.map.el, this.chart.el);
     main.append(this.viewport, this.side);
     root.append(style, this.controls.el, main);
     host.append(root);
@@ -152,6 +186,20 @@ export class WidgetView {
       r.setClearColor(new THREE.Color().setRGB(red, green, blue, THREE.SRGBColorSpace));
       r.domElement.tabIndex = 0;
       this.viewport.append(r.domElement);
+      this.lasso = new LassoTool(
+        r.domElement,
+        this.viewport,
+        {
+          mode: () => this.tools.dragMode,
+          orbit: (on) => {
+            if (this.parts) this.parts.rig.controls.enabled = on;
+          },
+          done: (shape, additive) => this.selectIn(shape, additive),
+        },
+        this.dom.signal,
+      );
+      this.viewport.append(this.lasso.overlay);
+      this.scene.add(this.trajectories.lines);
       this.pointer = new PointerInput(
         r.domElement,
         {
@@ -180,6 +228,7 @@ export class WidgetView {
     this.build();
     for (const name of VIEW_TRAITS) this.subs.on(`change:${name}`, () => this.applyView());
     this.subs.on("change:camera", () => this.applyCamera());
+    this.subs.on("change:selected_nodes", () => this.applySelectedNodes());
     this.subs.on("msg:custom", (msg) => this.onMessage(msg));
     for (const name of DATA_TRAITS) this.subs.on(`change:${name}`, () => this.queueRebuild());
     this.subs.on("change:_live_status", () => this.showLiveStatus());
@@ -226,6 +275,10 @@ export class WidgetView {
       () => this.cameraMoved(),
     );
     this.scene.add(cloud.points);
+    this.selectedNodes = validNodes(this.get("selected_nodes"), data.n);
+    cloud.setSelectedNodes(this.selectedNodes);
+    this.root.dataset.selectedNodes = String(this.selectedNodes.length);
+    this.controls.selectedNodes = this.selectedNodes.length;
     this.parts = { data, cloud, rig };
     this.root.dataset.pointsDrawn = String(data.n);
     this.root.dataset.fitEpochs = String(data.dims.nEpochs);
@@ -267,6 +320,7 @@ export class WidgetView {
       this.colorBy = view.colorBy;
     }
     parts.cloud.setView(parts.data, view, this.renderer?.getPixelRatio() ?? 1);
+    this.applyTools(parts.data, view);
     this.refreshPanels(parts.data, view, recolor);
     const hovered = this.hover.hovered;
     if (hovered >= 0 && !isNodeVisible(parts.data, view, hovered)) this.hideHover();
@@ -279,6 +333,7 @@ export class WidgetView {
     this.status.textContent = `${visible.toLocaleString()} / ${data.n.toLocaleString()} points`;
     this.controls.sync(data, view);
     if (recolor) this.legend.update(colorKey(data, view.colorBy));
+    this.map.update(data, view);
     this.legend.el.hidden = data.n === 0;
     this.chart.update(data, view, this.side.clientWidth - 6, this.history);
   }
@@ -397,6 +452,7 @@ export class WidgetView {
     const r = this.renderer;
     const parts = this.parts;
     if (!r || !parts) return;
+    if (this.play) this.stepPlay(parts.data);
     if (this.needsRender) {
       this.needsRender = false;
       r.render(this.scene, parts.rig.camera);
@@ -413,7 +469,10 @@ export class WidgetView {
   private pickAt(p: Point): number {
     const { renderer, parts, view, width, height } = this;
     if (!renderer || !parts || !view || parts.data.n === 0) return -1;
+    // The trajectory lines would read back as node ids.
+    this.trajectories.lines.visible = false;
     const id = this.picker.pick(renderer, this.scene, parts.rig.camera, parts.cloud, p.x, p.y, width, height);
+    this.trajectories.lines.visible = this.trajectories.count > 0;
     return id >= 0 && id < parts.data.n && isNodeVisible(parts.data, view, id) ? id : -1;
   }
 
@@ -434,9 +493,116 @@ export class WidgetView {
   private click(node: number, shift: boolean): void {
     const parts = this.parts;
     if (!parts || !this.view) return;
+    if (node < 0 && !shift && this.selectedNodes.length) this.sendNodes(new Int32Array(0));
     const unit = node >= 0 ? nodeIndex(node, parts.data.dims).unit : null;
     const next = clickSelection(this.view.selectedUnits, unit, shift);
     if (!sameIndices(next, this.view.selectedUnits)) this.send("selected_units", next);
+  }
+
+  /** A line in the entropy overview was clicked: select its unit as a click on one of its points does. */
+  private chartPick(unit: number | null, shift: boolean): void {
+    if (!this.view) return;
+    const next = clickSelection(this.view.selectedUnits, unit, shift);
+    if (!sameIndices(next, this.view.selectedUnits)) this.send("selected_units", next);
+  }
+
+  /** The entropy map's hovered slice, emphasised in the cloud; the root's `data-highlighted-slice` names it. */
+  private highlightSlice(cell: Cell | null): void {
+    this.parts?.cloud.highlightSlice(cell);
+    if (cell) this.root.dataset.highlightedSlice = `${cell.epoch},${cell.step}`;
+    else delete this.root.dataset.highlightedSlice;
+    this.requestRender();
+  }
+
+  /** `selected_nodes` changed: mark those nodes in the cloud (sorted, in range; the rest dropped). */
+  private applySelectedNodes(): void {
+    const parts = this.parts;
+    if (!parts) return;
+    this.selectedNodes = validNodes(this.get("selected_nodes"), parts.data.n);
+    parts.cloud.setSelectedNodes(this.selectedNodes);
+    this.root.dataset.selectedNodes = String(this.selectedNodes.length);
+    this.controls.selectedNodes = this.selectedNodes.length;
+    this.applyView();
+  }
+
+  /** Send node indices as sorted int32 bytes: 4 bytes a node, so a million nodes take 4 MB. */
+  private sendNodes(nodes: Int32Array): void {
+    this.send("selected_nodes", new DataView(nodes.buffer, nodes.byteOffset, nodes.byteLength));
+  }
+
+  /** A lasso or box was drawn: select the visible nodes whose screen position lies inside it. */
+  private selectIn(shape: number[] | Box, additive: boolean): void {
+    const { parts, view } = this;
+    if (!parts || !view) return;
+    const started = performance.now();
+    const { data } = parts;
+    const camera = parts.rig.camera;
+    camera.updateMatrixWorld();
+    const m = new THREE.Matrix4().multiplyMatrices(camera.projectionMatrix, camera.matrixWorldInverse);
+    const shown = new Uint8Array(data.dims.nUnits);
+    for (let u = 0; u < shown.length; u++) shown[u] = unitShown(data, view, u) ? 1 : 0;
+    const scope = {
+      positions: data.positions,
+      nEpochs: data.dims.nEpochs,
+      nSteps: data.dims.nSteps,
+      nUnits: data.dims.nUnits,
+      epochLo: view.epochLo,
+      epochHi: view.epochHi,
+      stepLo: view.stepLo,
+      stepHi: view.stepHi,
+      unitShown: shown,
+    };
+    let nodes = selectNodes(scope, m.elements, this.width, this.height, shape);
+    if (additive) nodes = mergeSorted(this.selectedNodes, nodes);
+    this.root.dataset.lassoMs = (performance.now() - started).toFixed(1);
+    this.sendNodes(nodes);
+  }
+
+  /** The play and trajectory traits: the tool bar, the trajectory lines, starting or stopping play. */
+  private applyTools(data: WidgetData, view: View): void {
+    const play = readPlay((name) => this.get(name));
+    this.tools.sync(play, this.get("show_trajectories") === true, data.dims.nEpochs);
+    this.trajectories.update(data, view, this.get("show_trajectories") === true);
+    this.root.dataset.trajectorySegments = String(this.trajectories.count);
+    this.root.dataset.playing = String(play.playing);
+    if (play.playing && !this.play && data.dims.nEpochs > 0) {
+      const start = startIndex(view.epochLo, data.dims.nEpochs, play.window);
+      this.play = { start, carry: 0, last: performance.now() };
+      this.sendWindow(data, start, play);
+    } else if (!play.playing) this.play = null;
+  }
+
+  /** One animation frame while playing: move the epoch window when its time has come. */
+  private stepPlay(data: WidgetData): void {
+    const state = this.play;
+    if (!state) return;
+    const play = readPlay((name) => this.get(name));
+    const now = performance.now();
+    const next = advance(
+      state.start,
+      state.carry,
+      (now - state.last) / 1000,
+      play.speed,
+      data.dims.nEpochs,
+      play.window,
+      play.loop,
+    );
+    state.last = now;
+    state.carry = next.carry;
+    if (next.start !== state.start) {
+      state.start = next.start;
+      this.sendWindow(data, next.start, play);
+    }
+    if (next.done) {
+      this.play = null;
+      this.send("playing", false);
+    }
+  }
+
+  private sendWindow(data: WidgetData, start: number, play: PlaySettings): void {
+    const numbers = data.epochNumbers;
+    const end = Math.min(start + clampWindow(play.window, numbers.length) - 1, numbers.length - 1);
+    this.send("epoch_range", [numbers[start], numbers[end]]);
   }
 
   /** Client pixel position of a node, or null when it is filtered out or off screen. */
@@ -474,6 +640,7 @@ export class WidgetView {
     this.dom.abort();
     this.teardownScene();
     this.picker.dispose();
+    this.trajectories.dispose();
     if (this.renderer) {
       this.renderer.renderLists.dispose();
       this.renderer.dispose();

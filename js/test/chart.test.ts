@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clusterMeans, linePath, meanIntrastep, unitTrajectory } from "../src/chart";
+import { clusterMeans, linePath, meanIntrastep, nearestUnit, traceUnits, unitTrajectory } from "../src/chart";
 import { formatTick, formatValue, linearScale, niceTicks, tickStep } from "../src/scales";
 import { makeData } from "./fixtures";
 
@@ -68,5 +68,39 @@ describe("chart data", () => {
   it("averages trajectories within clusters", () => {
     // clusters [0, 1, 1, 2]; cluster 1 = units 1 and 2: ([3,4,5] + [6,7,8]) / 2
     expect(Array.from(clusterMeans(data)[1])).toEqual([4.5, 5.5, 6.5]);
+  });
+});
+
+describe("entropy overview lines", () => {
+  const data = makeData();
+  // Epochs at x = 0, 100, 200; entropy 0..11 onto y = 110..0 (10 px per unit of entropy).
+  const xs = [0, 100, 200];
+  const y = linearScale([0, 11], [110, 0]);
+  const trajectory = (u: number) => unitTrajectory(data, u);
+  const all = [0, 1, 2, 3];
+
+  it("draws every unit up to the cap, then an even spread", () => {
+    expect(traceUnits(4)).toEqual([0, 1, 2, 3]);
+    const spread = traceUnits(10_000, 400);
+    expect(spread.length).toBe(400);
+    expect(spread[0]).toBe(0);
+    expect(new Set(spread).size).toBe(400);
+    expect(spread[spread.length - 1]).toBeLessThan(10_000);
+  });
+
+  it("picks the line nearest to the pointer, within the tolerance", () => {
+    // Unit 2 runs 6, 7, 8: at x = 50 it is at entropy 6.5, y = 45.
+    expect(nearestUnit(all, trajectory, xs, y, 50, 45, 5)).toBe(2);
+    expect(nearestUnit(all, trajectory, xs, y, 150, y(10.5), 5)).toBe(3);
+    // Half-way between two lines (15 px from each) picks neither.
+    expect(nearestUnit(all, trajectory, xs, y, 50, y(5), 5)).toBeNull();
+    expect(nearestUnit(all, trajectory, xs, y, 260, y(2), 5)).toBeNull();
+    expect(nearestUnit([], trajectory, xs, y, 50, 45, 5)).toBeNull();
+  });
+
+  it("prefers the line drawn last (a selected unit on top) on a tie", () => {
+    const same = () => [5, 5, 5];
+    expect(nearestUnit([0, 3, 1], same, xs, y, 50, y(5), 5)).toBe(1);
+    expect(nearestUnit([1, 0, 3], same, xs, y, 50, y(5), 5)).toBe(3);
   });
 });

@@ -38,6 +38,7 @@ _SHARED: dict[str, Callable[[MMPHATEWidget], tuple[Any, str]]] = {
     "selected_units": lambda w: (int(w.model.n_units_), f"{int(w.model.n_units_)} units"),
     "selected_clusters": lambda w: (w._n_clusters, f"{w._n_clusters} clusters"),
     "hovered_node": lambda w: (w.n_nodes, f"{w.n_nodes} nodes"),
+    "selected_nodes": lambda w: (w.n_nodes, f"{w.n_nodes} nodes"),
     "color_by": lambda w: (w.has_labels, "class labels" if w.has_labels else "no class labels"),
 }
 

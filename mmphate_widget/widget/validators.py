@@ -13,6 +13,7 @@ import numbers
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
 from traitlets import TraitError
 
 from ..contract import CONTRACT
@@ -26,6 +27,9 @@ __all__ = [
     "validate_color_by",
     "validate_hovered_node",
     "validate_indices",
+    "validate_nodes",
+    "validate_play_speed",
+    "validate_play_window",
     "validate_point_size",
     "validate_range",
 ]
@@ -224,3 +228,71 @@ def validate_hovered_node(value: Any, n_nodes: int) -> int:
     if not -1 <= node < n_nodes:
         raise TraitError(f"hovered_node must lie in [-1, {n_nodes - 1}], got {node}")
     return node
+
+
+def validate_nodes(value: Any, n_nodes: int) -> np.ndarray:
+    """Check a set of node indices (``selected_nodes``).
+
+    Parameters
+    ----------
+    value : bytes or array-like of int
+        Node indices: int32 little-endian bytes (as the browser sends them) or any integer
+        array-like; ``None`` for none.
+    n_nodes : int
+        Number of nodes N.
+
+    Returns
+    -------
+    ndarray of int64
+        The distinct indices, sorted, read-only.
+    """
+    if value is None:
+        nodes = np.zeros(0, dtype=np.int64)
+    elif isinstance(value, (bytes, bytearray, memoryview)):
+        data = bytes(value)
+        if len(data) % 4:
+            raise TraitError(
+                f"selected_nodes as bytes must be int32 little-endian (a multiple of 4 bytes), got {len(data)} bytes"
+            )
+        nodes = np.frombuffer(data, dtype="<i4").astype(np.int64)
+    else:
+        if isinstance(value, (str, Mapping)):
+            raise TraitError(f"selected_nodes must be an array of node indices, got {value!r}")
+        array = np.asarray(value)
+        if array.size == 0:
+            array = array.astype(np.int64)
+        if array.ndim != 1 or array.dtype.kind not in "iuf" or array.dtype == np.bool_:
+            raise TraitError(
+                f"selected_nodes must be a 1-D array of integer node indices, got {type(value).__name__} "
+                f"of dtype {array.dtype} and shape {array.shape}"
+            )
+        if array.dtype.kind == "f" and not (np.isfinite(array).all() and (array == np.round(array)).all()):
+            raise TraitError("selected_nodes must hold integers, got non-integral numbers")
+        nodes = array.astype(np.int64)
+    if len(nodes) and (nodes.min() < 0 or nodes.max() >= n_nodes):
+        bad = int(nodes[(nodes < 0) | (nodes >= n_nodes)][0])
+        raise TraitError(f"selected_nodes entries must lie in [0, {n_nodes - 1}], got {bad}")
+    if len(nodes) > 1 and not (np.diff(nodes) > 0).all():
+        nodes = np.unique(nodes)
+    nodes.flags.writeable = False
+    return nodes
+
+
+def validate_play_window(value: Any) -> int:
+    """Check ``play_window``: the epochs in the window that slides while playing, an integer >= 1."""
+    window = _as_int(value, "play_window")
+    if window < 1:
+        raise TraitError(f"play_window must be at least 1 epoch, got {window}")
+    return window
+
+
+def validate_play_speed(value: Any) -> float:
+    """Check ``play_speed``: epochs per second while playing, a finite number > 0."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise TraitError(f"play_speed must be a positive number of epochs per second, got {value!r}")
+    return float(value)

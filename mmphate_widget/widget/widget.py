@@ -144,6 +144,22 @@ class MMPHATEWidget(anywidget.AnyWidget):
         coordinates (the cloud fits in [-1, 1]^3); ``{}`` fits the cloud automatically.
     hovered_node : int
         Node under the pointer in the browser, -1 for none (read only in practice).
+    selected_nodes : ndarray of int64
+        Nodes chosen by a lasso or box in the browser (Alt+drag, or the "drag" mode), sorted and
+        read-only; set any integer array-like (or int32 bytes) to highlight nodes. Crosses the wire
+        as int32 bytes. :meth:`selection` returns these nodes when there are any.
+    playing : bool
+        Whether the browser is playing through training: an epoch window of ``play_window``
+        epochs slides across the epochs at ``play_speed`` epochs per second by setting
+        ``epoch_range``, wrapping around with ``play_loop`` or stopping (``playing`` turns False).
+    play_window : int
+        Epochs in the window, at least 1.
+    play_speed : float
+        Epochs per second, above 0.
+    play_loop : bool
+        Start over at the end instead of stopping.
+    show_trajectories : bool
+        Draw, for each selected unit, lines through its consecutive time steps in each shown epoch.
 
     Raises
     ------
@@ -196,6 +212,16 @@ class MMPHATEWidget(anywidget.AnyWidget):
     point_size = traitlets.Float(float(_DEFAULTS["point_size"])).tag(sync=True)
     camera = traitlets.Dict().tag(sync=True)
     hovered_node = traitlets.Int(-1).tag(sync=True)
+    # Lasso / box selection: a numpy array here, sorted int32 bytes on the wire (wire.encode_nodes).
+    selected_nodes = traitlets.Any(checks.validate_nodes(None, 0)).tag(
+        sync=True, to_json=wire.encode_nodes, from_json=wire.decode_nodes
+    )
+    # Playing through training: the browser slides an epoch window by setting epoch_range.
+    playing = traitlets.Bool(False).tag(sync=True)
+    play_window = traitlets.Int(int(_DEFAULTS["play_window"])).tag(sync=True)
+    play_speed = traitlets.Float(float(_DEFAULTS["play_speed"])).tag(sync=True)
+    play_loop = traitlets.Bool(bool(_DEFAULTS["play_loop"])).tag(sync=True)
+    show_trajectories = traitlets.Bool(False).tag(sync=True)
 
     # Live widgets only (MMPHATEWidget.live), Python -> browser, updated while training runs: the
     # refit status and every record() call's metrics (layout in wire.encode_history); empty else.
@@ -408,6 +434,18 @@ class MMPHATEWidget(anywidget.AnyWidget):
     def _check_hovered_node(self, proposal: traitlets.Bunch) -> int:
         return checks.validate_hovered_node(proposal.value, self.n_nodes)
 
+    @traitlets.validate("selected_nodes")
+    def _check_selected_nodes(self, proposal: traitlets.Bunch) -> np.ndarray:
+        return checks.validate_nodes(proposal.value, self.n_nodes)
+
+    @traitlets.validate("play_window")
+    def _check_play_window(self, proposal: traitlets.Bunch) -> int:
+        return checks.validate_play_window(proposal.value)
+
+    @traitlets.validate("play_speed")
+    def _check_play_speed(self, proposal: traitlets.Bunch) -> float:
+        return checks.validate_play_speed(proposal.value)
+
     def set_state(self, sync_data: dict[str, Any]) -> None:
         """Apply a state update from the browser, rejecting invalid values.
 
@@ -584,7 +622,7 @@ class MMPHATEWidget(anywidget.AnyWidget):
         if old is None or set(range(self._n_clusters)) <= set(clusters):
             clusters = list(range(n_clusters))
         n_nodes = len(epochs) * n_steps * n_units
-        return {
+        view = {
             "color_by": self.color_by
             if self.color_by != "label" or getattr(new, "node_top_label_", None) is not None
             else _DEFAULTS["color_by"],
@@ -594,11 +632,17 @@ class MMPHATEWidget(anywidget.AnyWidget):
             "selected_units": [u for u in self.selected_units if u < n_units],
             "hovered_node": self.hovered_node if self.hovered_node < n_nodes else -1,
         }
+        # Node indices stay valid as epochs are appended; only a smaller fit drops some (an array
+        # set again would be sent again, equal or not).
+        if len(self.selected_nodes) and self.selected_nodes[-1] >= n_nodes:
+            view["selected_nodes"] = self.selected_nodes[self.selected_nodes < n_nodes]
+        return view
 
     def selection(self) -> Any:
-        """Table of the selected points: every node of the units in ``selected_units``.
+        """Table of the selected points: the nodes in ``selected_nodes`` when there are any (a
+        lasso or box in the browser), otherwise every node of the units in ``selected_units``.
 
-        All epochs and steps of the selected units are included, whatever ``epoch_range``,
+        For selected units, all epochs and steps are included, whatever ``epoch_range``,
         ``step_range`` and ``selected_clusters`` currently show.
 
         Returns
@@ -627,7 +671,11 @@ class MMPHATEWidget(anywidget.AnyWidget):
         n_steps = int(model.n_steps_)
         units = np.asarray(self.selected_units, dtype=np.int64)
         node_unit = np.asarray(model.unit_)
-        nodes = np.flatnonzero(np.isin(node_unit, units))
+        nodes = (
+            np.asarray(self.selected_nodes, dtype=np.int64)
+            if len(self.selected_nodes)
+            else np.flatnonzero(np.isin(node_unit, units))
+        )
         epoch_index = np.asarray(model.epoch_)[nodes]
         step = np.asarray(model.step_)[nodes]
         unit = node_unit[nodes]
@@ -705,8 +753,10 @@ class MMPHATEWidget(anywidget.AnyWidget):
         if self.cluster_mode == "highlight":
             cluster = np.asarray(model.unit_clusters_)[unit]
             dimmed |= ~np.isin(cluster, self.selected_clusters)
-        if self.selected_units:
-            dimmed |= ~np.isin(unit, self.selected_units)
+        if self.selected_units or len(self.selected_nodes):
+            selected = np.isin(unit, self.selected_units)
+            selected[self.selected_nodes] = True
+            dimmed |= ~selected
         colors[dimmed] = colormaps.dim(colors[dimmed])
         return colors
 
@@ -812,6 +862,7 @@ class MMPHATEWidget(anywidget.AnyWidget):
             ) from err
         shown = self.visible_mask()
         selected = np.isin(np.asarray(self._model.unit_), self.selected_units)
+        selected[self.selected_nodes] = True
         positions = wire.scale_positions(self._model.embedding_)
         colors = self.colors().astype(np.float32) / 255.0
         children = []

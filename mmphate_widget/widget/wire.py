@@ -14,10 +14,12 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "decode_nodes",
     "encode_float32",
     "encode_history",
     "encode_int32",
     "encode_metrics",
+    "encode_nodes",
     "encode_positions",
     "encode_unit_cluster_confidence",
     "model_state",
@@ -330,3 +332,15 @@ def model_state(model: Any) -> dict[str, Any]:
         "_metrics": metrics,
         "_metric_names": metric_names,
     }
+
+
+def encode_nodes(nodes: Any, widget: Any = None) -> bytes:
+    """``selected_nodes`` for the browser: sorted node indices as int32 little-endian bytes (4 bytes a
+    node, so a million nodes make a 4 MB message). The signature is ipywidgets' ``to_json``."""
+    return np.asarray(nodes, dtype="<i4").tobytes()
+
+
+def decode_nodes(value: Any, widget: Any = None) -> Any:
+    """``selected_nodes`` from the browser (``from_json``): the buffer as bytes, which the trait's
+    validator reads as int32 little-endian and checks."""
+    return bytes(value) if isinstance(value, memoryview) else value
