@@ -7,20 +7,9 @@ import sys
 import numpy as np
 import pytest
 import torch
+from torch_layers import make_inputs, make_layer
 
 from mmphate_widget.recording.pytorch import record_hidden_states, zero_units
-
-torch.set_num_threads(1)
-
-
-def make_layer(kind, **kwargs):
-    torch.manual_seed(0)
-    return getattr(torch.nn, kind)(input_size=3, hidden_size=5, **kwargs)
-
-
-def make_inputs(batch_first, samples=4, steps=7):
-    x = torch.randn(samples, steps, 3, generator=torch.Generator().manual_seed(1))
-    return x if batch_first else x.transpose(0, 1)
 
 
 @pytest.mark.parametrize("kind", ["GRU", "LSTM", "RNN"])

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-__all__ = ["html_document", "write_html"]
+__all__ = ["html_document", "jsonable", "write_html"]
 
 _MODEL_JS = """
 class StandaloneModel {
@@ -54,13 +54,18 @@ window.mmphate = { model };
 """
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """A trait value as JSON: binary values become ``{"__base64__": ...}`` (DataViews in the page).
+
+    The in-page model of :func:`html_document` decodes them, and so do the test pages that mount
+    the bundle on a stand-in model.
+    """
     if isinstance(value, (bytes, bytearray, memoryview)):
         return {"__base64__": base64.b64encode(bytes(value)).decode("ascii")}
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if hasattr(value, "item") and callable(value.item):  # numpy scalars
         return value.item()
     return value
@@ -89,7 +94,7 @@ def html_document(state: dict[str, Any], bundle: str, *, title: str = "MM-PHATE"
         '<meta name="generator" content="mmphate-widget">\n'
         "<style>body{margin:0;padding:16px;background:#fff;font-family:sans-serif}"
         '#mmphate-host{max-width:1400px}</style>\n</head>\n<body>\n<div id="mmphate-host"></div>\n'
-        f'<script type="application/json" id="mmphate-state">{_script_json(_jsonable(state))}</script>\n'
+        f'<script type="application/json" id="mmphate-state">{_script_json(jsonable(state))}</script>\n'
         f'<script type="application/json" id="mmphate-bundle">{_script_json(bundle)}</script>\n'
         f'<script type="module">{_MODEL_JS}</script>\n</body>\n</html>\n'
     )

@@ -8,7 +8,6 @@ with software WebGL2 (see ``browser`` in tests/conftest.py).
 
 from __future__ import annotations
 
-import base64
 import functools
 import http.server
 import shutil
@@ -20,6 +19,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from mmphate_widget.widget.html_export import jsonable
 from mmphate_widget.widget.widget import CONTRACT_TRAITS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -47,23 +47,10 @@ class Fixture:
         return (epoch_index * self.n_steps + step) * self.n_units + unit
 
 
-def _jsonable(value: Any) -> Any:
-    """Trait value -> JSON for the page; binary values travel as base64 and become DataViews."""
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return {"__base64__": base64.b64encode(bytes(value)).decode("ascii")}
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
 def page_state(widget: Any) -> dict[str, Any]:
     """The contract traits of a widget, from ``get_state()``, ready for ``harness.mount``."""
     state = widget.get_state()
-    return {name: _jsonable(state[name]) for name in CONTRACT_TRAITS}
+    return {name: jsonable(state[name]) for name in CONTRACT_TRAITS}
 
 
 @pytest.fixture(scope="session")

@@ -82,18 +82,21 @@ CLOUD_CANVAS_JS = """(root) => {
 }"""
 
 
-def write_notebook(path):
+def write_notebook(path, sources) -> None:
+    """A Python 3 notebook at ``path`` with one code cell per source, unexecuted."""
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nb.cells = [
-        nbformat.v4.new_code_cell(SETUP),
-        nbformat.v4.new_code_cell('print("SELECTED", w.selected_units)'),
-    ]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
     nbformat.write(nb, path)
+
+
+def open_and_run(jupyter_server, page, name: str, sources) -> None:
+    """Write a notebook of ``sources``, open it in JupyterLab, wait for its kernel, run every cell."""
+    write_notebook(jupyter_server.root_dir / name, sources)
+    page.goto(jupyter_server.page_url(f"lab/tree/{name}") + "&reset")
+    # JupyterLab can report "idle" while there is still no kernel: wait for a connected, idle one.
+    page.wait_for_function(KERNEL_READY_JS, timeout=120_000)
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
 
 
 def run_code(page, code: str, timeout_ms: int = 60_000) -> str:
@@ -126,7 +129,7 @@ def cloud_pixels(page, root_index: int) -> np.ndarray:
 @pytest.mark.parametrize(("ui", "path"), [("jupyterlab", "lab/tree/{}"), ("notebook7", "notebooks/{}")])
 def test_click_reaches_kernel_and_python_drives_the_view(jupyter_server, page, ui, path):
     name = f"e2e_{ui}.ipynb"
-    write_notebook(jupyter_server.root_dir / name)
+    write_notebook(jupyter_server.root_dir / name, [SETUP, 'print("SELECTED", w.selected_units)'])
     url = jupyter_server.page_url(path.format(name))
     page.goto(url + ("&reset" if ui == "jupyterlab" else ""))
     # JupyterLab can report "idle" while there is still no kernel: wait for a connected, idle one.

@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-import nbformat
 import pytest
-from test_end_to_end import EPOCHS, KERNEL_READY_JS, READY, SETUP, E, T, U, wait_for_output
+from test_end_to_end import EPOCHS, READY, SETUP, E, T, U, open_and_run, wait_for_output
 
 pytestmark = pytest.mark.jupyter
 
@@ -13,13 +12,7 @@ RANGES = 'print("RANGES", w.epoch_range, w.step_range)'
 
 
 def test_brush_on_the_entropy_map_reaches_the_kernel(jupyter_server, page):
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(SETUP)]
-    nbformat.write(nb, jupyter_server.root_dir / "entropy_map.ipynb")
-    page.goto(jupyter_server.page_url("lab/tree/entropy_map.ipynb") + "&reset")
-    page.wait_for_function(KERNEL_READY_JS, timeout=120_000)
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    open_and_run(jupyter_server, page, "entropy_map.ipynb", [SETUP])
     page.wait_for_selector(READY, timeout=120_000)
     root = page.locator(".mmphate-root").first
     plot = root.locator(".mmphate-map-plot")

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import math
 
-import nbformat
 import pytest
 from polygons import edge_distance, inside
-from test_end_to_end import KERNEL_READY_JS, READY, run_code, wait_for_output
+from test_end_to_end import READY, open_and_run, run_code, wait_for_output
 
 pytestmark = pytest.mark.jupyter
 
@@ -27,13 +26,7 @@ POSITIONS_JS = """(root) => Array.from({length: Number(root.dataset.pointsDrawn)
 
 def test_lasso_in_the_browser_reaches_the_kernel(jupyter_server, page):
     name = "e2e_lasso.ipynb"
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(SETUP)]
-    nbformat.write(nb, jupyter_server.root_dir / name)
-    page.goto(jupyter_server.page_url(f"lab/tree/{name}") + "&reset")
-    page.wait_for_function(KERNEL_READY_JS, timeout=120_000)
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    open_and_run(jupyter_server, page, name, [SETUP])
     page.wait_for_selector(READY, timeout=120_000)
     root = page.locator(".mmphate-root").first
     # epoch_range [1, 3]: three of the six epochs (numbered 0..5) are shown.

@@ -3,9 +3,8 @@ reaches the other view's model and from there the kernel, in both directions."""
 
 from __future__ import annotations
 
-import nbformat
 import pytest
-from test_end_to_end import KERNEL_READY_JS, READY, run_code, wait_for_output
+from test_end_to_end import READY, open_and_run, run_code, wait_for_output
 
 pytestmark = pytest.mark.jupyter
 
@@ -24,13 +23,7 @@ STATE = 'print("COLOR", views[0].color_by, views[1].color_by)'
 
 
 def test_linked_colouring_follows_in_the_browser_and_reaches_the_kernel(jupyter_server, page):
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(SETUP)]
-    nbformat.write(nb, jupyter_server.root_dir / "linking.ipynb")
-    page.goto(jupyter_server.page_url("lab/tree/linking.ipynb") + "&reset")
-    page.wait_for_function(KERNEL_READY_JS, timeout=120_000)
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    open_and_run(jupyter_server, page, "linking.ipynb", [SETUP])
     page.wait_for_function("(s) => document.querySelectorAll(s).length === 2", arg=READY, timeout=120_000)
     selects = page.locator(".mmphate-root .mmphate-color-by")
 

@@ -4,9 +4,8 @@ final fit on every epoch, with the view state set before training, and the kerne
 
 from __future__ import annotations
 
-import nbformat
 import pytest
-from test_end_to_end import KERNEL_READY_JS, run_code
+from test_end_to_end import open_and_run, run_code
 
 pytestmark = pytest.mark.jupyter
 
@@ -80,13 +79,7 @@ CELL_STATE_JS = """(index) => {
 
 
 def test_the_browser_follows_training_fit_by_fit(jupyter_server, page):
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(SETUP)]
-    nbformat.write(nb, jupyter_server.root_dir / "live.ipynb")
-    page.goto(jupyter_server.page_url("lab/tree/live.ipynb") + "&reset")
-    page.wait_for_function(KERNEL_READY_JS, timeout=120_000)
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    open_and_run(jupyter_server, page, "live.ipynb", [SETUP])
 
     # 1. The widget shows at once, waiting for its first fit.
     root = page.locator('.mmphate-root[data-live-state="waiting"]')

@@ -11,7 +11,6 @@ applies a front end's update message (``Widget.set_state``), and prints what Pyt
 
 from __future__ import annotations
 
-import base64
 import json
 import shutil
 import sys
@@ -22,24 +21,12 @@ import numpy as np
 import mmphate_widget
 from mmphate_widget import MMPHATE, MMPHATEWidget, simulate_rnn_training
 from mmphate_widget.widget import wire
+from mmphate_widget.widget.html_export import jsonable
 from mmphate_widget.widget.widget import CONTRACT_TRAITS
 
 EPOCHS = [0, 5, 10, 15, 20, 25]
 N_STEPS, N_UNITS = 5, 8
 EPOCH_INDEX, STEP = 2, 1
-
-
-def _jsonable(value):
-    """Trait value -> JSON for the harness page; binary values travel as base64 (-> DataView)."""
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return {"__base64__": base64.b64encode(bytes(value)).decode("ascii")}
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 def _emit(payload: dict) -> None:
@@ -77,7 +64,7 @@ def main() -> None:
         "npm": shutil.which("npm"),
         "sys_path": sys.path,
         "esm": state["_esm"],
-        "state": {name: _jsonable(state[name]) for name in CONTRACT_TRAITS},
+        "state": {name: jsonable(state[name]) for name in CONTRACT_TRAITS},
         "nodes": nodes,
         "n_units": N_UNITS,
     })  # fmt: skip
