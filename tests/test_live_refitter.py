@@ -96,3 +96,17 @@ def test_bad_settings_fail_at_once():
         LiveRefitter(rec, refit_every=0)
     with pytest.raises(TypeError):
         LiveRefitter(rec, not_a_parameter=1)
+
+
+def test_fits_in_a_worker_process_give_the_same_embedding():
+    layer, rec = recorder()
+    train(layer, rec, 4)
+    in_thread = LiveRefitter(rec, refit_every=10, **PARAMS)
+    in_process = LiveRefitter(rec, refit_every=10, fit_in="process", **PARAMS)
+    a, b = in_thread.stop(), in_process.stop()
+    assert in_process._pool is None  # the worker is shut down with the refits
+    np.testing.assert_array_equal(a.embedding_, b.embedding_)  # deterministic for a random_state
+    assert b.kernel_ is None and a.kernel_ is not None
+    assert in_process.status.epochs_fitted == 4 and in_process.status.error is None
+    with pytest.raises(ValueError, match='fit_in must be "thread" or "process"'):
+        LiveRefitter(rec, fit_in="gpu")

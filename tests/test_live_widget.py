@@ -257,6 +257,8 @@ def test_bad_arguments_fail_before_anything_runs(comm, gru, fitted):
         MMPHATEWidget.live(rec, refit_every=0)
     with pytest.raises(TypeError):
         MMPHATEWidget.live(rec, no_such_parameter=1)
+    with pytest.raises(ValueError, match='fit_in must be "thread" or "process"'):
+        MMPHATEWidget.live(rec, fit_in="gpu")
     w = MMPHATEWidget(fitted)
     assert w.live_status is None
     with pytest.raises(RuntimeError, match=r"MMPHATEWidget\.live"):

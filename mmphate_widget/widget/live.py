@@ -13,9 +13,11 @@ and starting a fit only starts a thread.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -84,6 +86,12 @@ class LiveRefitter:
     fit_kwargs : dict, optional
         Extra ``MMPHATE.fit`` arguments (``labels``, ``class_names``); ``epochs`` and
         ``metrics`` come from the recorder.
+    fit_in : {"thread", "process"}, default "thread"
+        Where the fits run. ``"thread"``: a background thread of this process, which competes
+        with the training loop for Python's interpreter lock (on 2 cores the loop ran about 60%
+        slower per epoch while a fit ran; ``bench/live_bench.py``). ``"process"``: one worker
+        process (started once, on the first fit, with the ``spawn`` method), so the loop keeps
+        its speed where a core is free; the fitted models come back without ``kernel_``.
     **params
         ``MMPHATE`` parameters.
     """
@@ -96,8 +104,11 @@ class LiveRefitter:
         on_fit: Callable[[MMPHATE], None] | None = None,
         on_status: Callable[[LiveStatus], None] | None = None,
         fit_kwargs: dict[str, Any] | None = None,
+        fit_in: str = "thread",
         **params: Any,
     ) -> None:
+        if fit_in not in ("thread", "process"):
+            raise ValueError(f'fit_in must be "thread" or "process"; got {fit_in!r}.')
         if isinstance(refit_every, bool) or not isinstance(refit_every, int) or refit_every < 1:
             raise ValueError(
                 f"refit_every must be a positive integer (epochs between fits); got {refit_every!r}."
@@ -107,6 +118,8 @@ class LiveRefitter:
         self.refit_every = refit_every
         self.params = params
         self.fit_kwargs = dict(fit_kwargs or {})
+        self.fit_in = fit_in
+        self._pool: ProcessPoolExecutor | None = None
         self._on_fit = on_fit
         self._on_status = on_status
         self._lock = threading.Lock()
@@ -143,9 +156,15 @@ class LiveRefitter:
         hidden, epochs, metrics = self.recorder.snapshot()
         started = time.perf_counter()
         try:
-            model = MMPHATE(**self.params).fit(
-                hidden, epochs=epochs, metrics=metrics or None, **self.fit_kwargs
-            )
+            if self.fit_in == "process":
+                if self._pool is None:
+                    self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+                job = self._pool.submit(
+                    _fit_without_kernel, self.params, hidden, epochs, metrics, self.fit_kwargs
+                )
+                model = job.result()
+            else:
+                model = _fit(self.params, hidden, epochs, metrics, self.fit_kwargs)
             previous = self.model
             if previous is not None:
                 model.embedding_ = align_embedding(
@@ -212,4 +231,21 @@ class LiveRefitter:
             self._fit_now()
         else:
             self._emit(self.status)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
         return self.model
+
+
+def _fit(params: dict[str, Any], hidden: Any, epochs: Any, metrics: dict, fit_kwargs: dict) -> MMPHATE:
+    """One live fit on a snapshot of the recording."""
+    return MMPHATE(**params).fit(hidden, epochs=epochs, metrics=metrics or None, **fit_kwargs)
+
+
+def _fit_without_kernel(
+    params: dict[str, Any], hidden: Any, epochs: Any, metrics: dict, fit_kwargs: dict
+) -> MMPHATE:
+    """:func:`_fit` in a worker process; the kernel stays behind (the view does not need it)."""
+    model = _fit(params, hidden, epochs, metrics, fit_kwargs)
+    model.kernel_ = None
+    return model

@@ -286,6 +286,7 @@ class MMPHATEWidget(anywidget.AnyWidget):
         labels: Any = None,
         class_names: Any = None,
         unit_names: Any = None,
+        fit_in: str = "thread",
         **mmphate_params: Any,
     ) -> MMPHATEWidget:
         """A widget that follows a training run: curves every epoch, a new embedding every few.
@@ -315,6 +316,10 @@ class MMPHATEWidget(anywidget.AnyWidget):
             Names of the label classes, in code order.
         unit_names : list of str, optional
             Name per unit; default ``"unit 0"``, ...
+        fit_in : {"thread", "process"}, default "thread"
+            Where the refits run: a background thread, or one worker process (``"process"``:
+            the training loop is not slowed by the fit where a core is free; the models shown
+            have no ``kernel_``). See :class:`~mmphate_widget.widget.live.LiveRefitter`.
         **mmphate_params
             Parameters of :class:`~mmphate_widget.engine.estimator.MMPHATE`; ``verbose``
             defaults to False here (progress bars of a background fit would land in whichever
@@ -370,6 +375,7 @@ class MMPHATEWidget(anywidget.AnyWidget):
                 on_fit=widget._show_fit,
                 on_status=widget._show_status,
                 fit_kwargs={k: v for k, v in fit_kwargs.items() if v is not None},
+                fit_in=fit_in,
                 **mmphate_params,
             )
         except Exception:
