@@ -385,8 +385,8 @@ class HiddenStateRecorder:
     def hidden_states(self) -> np.ndarray:
         """(epochs, steps, units, samples) float32: the recorded states so far (read-only view)."""
         with self._lock:
+            # a new view object: marking it read-only leaves the buffer writable
             view = self._buffer[: self._n]
-        view = view.view()
         view.flags.writeable = False
         return view
 
