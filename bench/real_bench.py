@@ -81,16 +81,25 @@ CONFIGS: dict[str, tuple[str, dict]] = {
     "neighbors=50, landmarks=2000": ("ours", {**V01, "interstep_neighbors": 50, "n_landmark": 2000}),
     "neighbors=100, landmarks=2000": ("ours", {**V01, "interstep_neighbors": 100, "n_landmark": 2000}),
     "neighbors=50, landmarks=1000": ("ours", {**V01, "interstep_neighbors": 50, "n_landmark": 1000}),
-    "defaults, n_landmark=2000": ("ours", {"n_landmark": 2000}),
-    "defaults, n_svd=50": ("ours", {"n_svd": 50}),
-    "defaults, n_svd=25": ("ours", {"n_svd": 25}),
+    "defaults, landmark_method=graphtools": ("ours", {"landmark_method": "graphtools"}),
+    "graphtools landmarks, n_landmark=2000": ("ours", {"landmark_method": "graphtools", "n_landmark": 2000}),
+    "graphtools landmarks, n_svd=50": ("ours", {"landmark_method": "graphtools", "n_svd": 50}),
+    "defaults, svd_iter=4": ("ours", {"svd_iter": 4}),
+    "defaults, svd_iter=2": ("ours", {"svd_iter": 2}),
+    "defaults, svd_iter=1": ("ours", {"svd_iter": 1}),
+    "reference, random_state=1": ("reference", {"random_state": 1}),
+    "reference, random_state=2": ("reference", {"random_state": 2}),
+    "defaults, random_state=1": ("ours", {"random_state": 1}),
+    "defaults, random_state=2": ("ours", {"random_state": 2}),
+    "svd_iter=2, random_state=1": ("ours", {"svd_iter": 2, "random_state": 1}),
+    "svd_iter=2, random_state=2": ("ours", {"svd_iter": 2, "random_state": 2}),
     "neighbors=50, landmarks=2000, spec order": (
         "ours",
         {**V01, "interstep_neighbors": 50, "n_landmark": 2000, "node_order": "spec"},
     ),
 }
 PLANS = {
-    "suite": ["reference", "defaults", "MMPHATE.reference()", "defaults, n_landmark=2000"],
+    "suite": ["reference", "defaults", "MMPHATE.reference()", "defaults, landmark_method=graphtools"],
     "candidates": [
         "neighbors=5, landmarks=2000",
         "neighbors=10, landmarks=2000",
@@ -100,7 +109,21 @@ PLANS = {
         "neighbors=50, landmarks=1000",
         "neighbors=50, landmarks=2000, spec order",
     ],
-    "svd": ["defaults", "defaults, n_svd=50", "defaults, n_svd=25"],
+    "landmarks": [
+        "defaults, landmark_method=graphtools",
+        "defaults, svd_iter=4",
+        "defaults, svd_iter=2",
+        "defaults, svd_iter=1",
+    ],
+    "svd": ["graphtools landmarks, n_landmark=2000", "graphtools landmarks, n_svd=50"],
+    "seeds": [
+        "reference, random_state=1",
+        "reference, random_state=2",
+        "defaults, random_state=1",
+        "defaults, random_state=2",
+        "svd_iter=2, random_state=1",
+        "svd_iter=2, random_state=2",
+    ],
     "ablation": [
         "0.1 defaults",
         "0.1 + smacof",
@@ -263,7 +286,7 @@ def cluster_table(rows: dict, name: str = "defaults") -> str:
 def scale_verdict(rows: dict) -> str:
     """Issue 7's scale target: 1,000,000 nodes in under 5 minutes and 8 GB."""
     lines = []
-    for name in ("defaults", "defaults, n_landmark=2000", "defaults, n_svd=50", "defaults, n_svd=25"):
+    for name in ("defaults", "defaults, landmark_method=graphtools", *PLANS["svd"]):
         r = rows.get(("simulated_1M", name))
         if not r:
             continue
@@ -278,6 +301,36 @@ def scale_verdict(rows: dict) -> str:
             f"inter@10 {r['inter@10']:.3f}: {'met' if met else '**not met**'} (target: under 300 s and 8 GB)."
         )
     return "\n".join(lines) or "(not measured)"
+
+
+def seed_table(rows: dict) -> str:
+    """Each score's mean and range over random_state 0, 1, 2, the reference's beside the defaults'."""
+    head = (
+        "network",
+        "score",
+        "reference: mean (min to max)",
+        "defaults: mean (min to max)",
+        "difference of means",
+    )
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for net in TENSORS:
+        fits = {
+            impl: [
+                rows.get((net.name, name))
+                for name in (base, f"{base}, random_state=1", f"{base}, random_state=2")
+            ]
+            for impl, base in (("reference", "reference"), ("defaults", "defaults"))
+        }
+        if any(r is None or "error" in r for runs in fits.values() for r in runs):
+            continue
+        for score in SCORES:
+            cells, means = [], []
+            for runs in fits.values():
+                values = np.array([r[score] for r in runs])
+                means.append(values.mean())
+                cells.append(f"{values.mean():.3f} ({values.min():.3f} to {values.max():.3f})")
+            lines.append(f"| {net.name} | {score} | {cells[0]} | {cells[1]} | {means[1] - means[0]:+.3f} |")
+    return "\n".join(lines)
 
 
 def report(rows: dict) -> str:
@@ -300,6 +353,9 @@ def report(rows: dict) -> str:
             "### Targets (issue 7), defaults against the reference\n\n" + verdicts(rows),
             "### Scale\n\n" + scale_verdict(rows),
             "### Are the clusters real? (defaults)\n\n" + cluster_table(rows),
+            "### Seeds: the reference and the defaults at random_state 0, 1 and 2\n\n" + seed_table(rows),
+            "### Landmarks: graphtools' own against ours, and the randomized SVD's power iterations\n\n"
+            + table(rows, ["reference", "defaults", *PLANS["landmarks"]]),
             "### Ablation: one change at a time from the 0.1 defaults\n\n"
             + table(rows, ["reference", *PLANS["ablation"]]),
             "### Candidate defaults: sparse interstep kernel and fewer landmarks\n\n"

@@ -8,7 +8,7 @@ preservation is scored afterwards, in the parent process, from the saved embeddi
     python bench/run_one.py --impl reference --tensor T.npz --embedding-out Y.npy
 
 ``--params`` is a JSON object of ``MMPHATE`` parameters (``"reference": true`` starts from
-``MMPHATE.reference()``). A ``.npz`` tensor is read from its ``hidden_states`` array.
+``MMPHATE.reference()``); for the reference only ``random_state`` is read. A ``.npz`` tensor is read from its ``hidden_states`` array.
 """
 
 from __future__ import annotations
@@ -58,7 +58,8 @@ def run_reference(X: np.ndarray, args: argparse.Namespace) -> tuple[np.ndarray, 
     import m_phate
 
     E, T, U, S = X.shape
-    op = m_phate.M_PHATE(n_components=3, n_jobs=1, random_state=0, verbose=0)
+    seed = json.loads(args.params).get("random_state", 0)  # the one parameter the reference takes
+    op = m_phate.M_PHATE(n_components=3, n_jobs=1, random_state=seed, verbose=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         Y = op.fit_transform(X.reshape(E * T, U, S))
