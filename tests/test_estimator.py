@@ -114,6 +114,7 @@ def test_most_active_label():
         ({"n_landmark": "lots"}, "n_landmark='lots' must be 'auto'"),
         ({"svd_iter": -1}, r"svd_iter=-1 must be 'auto' or an integer >= 0"),
         ({"svd_iter": "many"}, r"svd_iter='many' must be 'auto' or an integer >= 0"),
+        ({"svd_iter": True}, r"svd_iter=True must be 'auto' or an integer >= 0"),
         ({"landmark_method": "random"}, r"landmark_method='random' must be 'fast' or 'graphtools'"),
         ({"landmark_method": "graphtools", "svd_iter": 2}, r"svd_iter=2 needs landmark_method='fast'"),
         ({"node_order": "random"}, "node_order='random' must be 'unit' or 'spec'"),

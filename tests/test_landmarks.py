@@ -121,5 +121,7 @@ def test_fast_landmarks_reproduce_phates_embedding_on_a_small_input():
     # so the whole embedding must be phate's (on others, rounding can move k-means: see landmarks.py)
     kernel = _kernel()
     fast = phate_embedding(kernel, n_landmark=150, t=5, random_state=0)
-    graphtools_own = phate_embedding(kernel, n_landmark=150, t=5, landmark_method="graphtools", random_state=0)
+    graphtools_own = phate_embedding(
+        kernel, n_landmark=150, t=5, landmark_method="graphtools", random_state=0
+    )
     np.testing.assert_allclose(fast.embedding, graphtools_own.embedding, rtol=0, atol=1e-10)

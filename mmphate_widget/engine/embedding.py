@@ -1,12 +1,11 @@
 """The PHATE stage: embed a precomputed affinity kernel with the ``phate`` package.
 
 The graph is built exactly as m-phate builds it (``graphtools.Graph(K, precomputed="affinity")``
-with landmarks when there are more nodes than ``n_landmark``). By default its landmarks are placed
-by :mod:`mmphate_widget.engine.landmarks` (graphtools' algorithm in fewer passes over the kernel).
-The other change is speed too: for
-``t="auto"`` the von Neumann entropy needs only the singular values of the diffusion operator P,
-not phate's full SVD with singular vectors. They are taken as the square roots of the eigenvalues of
-the symmetric P P^T (one matrix product and a symmetric eigensolver, about 3x faster than
+with landmarks when there are more nodes than ``n_landmark``). Two parts are computed faster. By
+default the landmarks are placed by :mod:`mmphate_widget.engine.landmarks` (graphtools' algorithm
+in fewer passes over the kernel). And for ``t="auto"`` the von Neumann entropy needs only the
+singular values of the diffusion operator P, not phate's full SVD with singular vectors. They are
+taken as the square roots of the eigenvalues of the symmetric P P^T (one matrix product and a symmetric eigensolver, about 3x faster than
 ``svdvals`` on a 4000 x 4000 operator and 5x faster than phate's SVD); they agree with ``svdvals`` to
 about 1e-11, the entropy curve to about 1e-12, and the chosen ``t`` is the same knee point.
 

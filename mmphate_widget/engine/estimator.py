@@ -167,14 +167,16 @@ class MMPHATE(BaseEstimator):
         Who places the landmarks. Both run graphtools' algorithm (k-means on spectral coordinates
         from a randomized SVD of the diffusion affinity) with the same settings and random draws.
         "fast" is :func:`mmphate_widget.engine.landmarks.spectral_landmarks`, which makes the
-        same arrays in fewer passes (about 50 s less at a million nodes); its singular vectors
-        agree with graphtools' to about 1e-14, but k-means reacts to rounding, so on some
-        tensors the landmarks, and with them the embedding, differ within the randomness of
-        landmarking. "graphtools" is graphtools' own code, as in the reference.
+        same arrays in fewer passes (the PHATE stage took 200 s instead of 278 s at a million
+        nodes); its singular vectors agree with graphtools' to about 1e-9 (up to sign), but
+        k-means reacts to rounding, so on some tensors the landmarks, and with them the
+        embedding, differ within the randomness of landmarking. "graphtools" is graphtools' own
+        code, as in the reference.
     svd_iter : int or "auto", default "auto"
         Power iterations of that randomized SVD (``landmark_method="fast"`` only). "auto" is
         scikit-learn's rule, as graphtools uses it: 7 for 100 singular vectors of a large operator.
-        Fewer iterations are faster but move the chosen ``t`` (see ``bench/RESULTS.md``).
+        Fewer are faster; on the benchmark suite 2 lifted inter-step preservation on every real
+        network but cost a simulated tensor 0.02, through a larger ``t`` (``bench/RESULTS.md``).
     n_pca : int or None, default 100
         With more trace samples than this, node features are projected on this many components.
     mds_solver : {"sgd", "smacof"}, default "sgd"
@@ -324,8 +326,8 @@ class MMPHATE(BaseEstimator):
         """An estimator that makes the reference's (m-phate 0.1.6) pipeline choices.
 
         The dense interstep block (``interstep_thresh=0``, no ``interstep_neighbors``), SMACOF
-        metric MDS, 4000 landmarks placed by graphtools and the spec's node order: for users who need the paper's
-        numbers. Slower and far more memory-hungry than the defaults on large tensors. Any
+        metric MDS, 4000 landmarks placed by graphtools and the spec's node order: for users who
+        need the paper's numbers. Slower and far more memory-hungry than the defaults on large tensors. Any
         parameter may still be overridden, e.g. ``MMPHATE.reference(n_components=2)``.
         """
         return cls(**{**cls.REFERENCE_SETTINGS, **params})
@@ -339,7 +341,12 @@ class MMPHATE(BaseEstimator):
         if self.landmark_method not in ("fast", "graphtools"):
             raise ValueError(f"landmark_method={self.landmark_method!r} must be 'fast' or 'graphtools'.")
         if not (
-            self.svd_iter == "auto" or (isinstance(self.svd_iter, numbers.Integral) and self.svd_iter >= 0)
+            self.svd_iter == "auto"
+            or (
+                isinstance(self.svd_iter, numbers.Integral)
+                and not isinstance(self.svd_iter, bool)
+                and self.svd_iter >= 0
+            )
         ):
             raise ValueError(f"svd_iter={self.svd_iter!r} must be 'auto' or an integer >= 0.")
         if self.landmark_method == "graphtools" and self.svd_iter != "auto":
