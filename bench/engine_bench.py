@@ -154,6 +154,11 @@ def fmt(value, spec: str = "") -> str:
     return "" if value is None else format(value, spec)
 
 
+def table_head(head: tuple[str, ...]) -> list[str]:
+    """The header and rule lines of a Markdown table."""
+    return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+
+
 def runs_table(rows: list[dict]) -> str:
     head = (
         "run",
@@ -169,7 +174,7 @@ def runs_table(rows: list[dict]) -> str:
         "t",
         *SCORES,
     )
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines = table_head(head)
     for r in rows:
         E, T, U, S = r["shape"]
         cells = [r["label"], f"{E}x{T}x{U}x{S}", f"{E * T * U:,}", r["config"]]
@@ -195,7 +200,7 @@ def targets_table(rows: list[dict]) -> str:
     ok = [r for r in rows if "error" not in r]
     ref = next((r for r in ok if r["impl"] == "reference" and tuple(r["shape"]) == DEMO), None)
     head = ("target", "implementation", "measured", "verdict")
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines = table_head(head)
     for r in ok:
         shape = tuple(r["shape"])
         if r["impl"] != "ours":

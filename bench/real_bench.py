@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from engine_bench import DEMO, OUT, _cores, fmt, measure, tensor_path, write_section
+from engine_bench import DEMO, OUT, _cores, fmt, measure, table_head, tensor_path, write_section
 from real_networks import SUITE, Network, describe
 
 
@@ -218,7 +218,7 @@ def table(rows: dict, names: list[str]) -> str:
         "t",
         *SCORES,
     )
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines = table_head(head)
     for net in TENSORS:
         about = info(net)
         ref = rows.get((net.name, "reference"))
@@ -253,7 +253,7 @@ def verdicts(rows: dict, name: str = "defaults") -> str:
         "worst preservation delta (>= -0.005)",
         "verdict",
     )
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines = table_head(head)
     for net in TENSORS:
         ref, r = rows.get((net.name, "reference")), rows.get((net.name, name))
         if not ref or not r or "error" in ref or "error" in r:
@@ -270,7 +270,7 @@ def verdicts(rows: dict, name: str = "defaults") -> str:
 def cluster_table(rows: dict, name: str = "defaults") -> str:
     """Unit clusters of the fits with configuration ``name``: sizes, stability, the gap statistic's k."""
     head = ("network", "units", "cluster sizes (k = 2)", "cluster_stability_", "n_clusters='auto' picks")
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines = table_head(head)
     for net in TENSORS:
         r = rows.get((net.name, name))
         if not r or "cluster_stability" not in r:
@@ -312,7 +312,7 @@ def seed_table(rows: dict) -> str:
         "defaults: mean (min to max)",
         "difference of means",
     )
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines = table_head(head)
     for net in TENSORS:
         fits = {
             impl: [
