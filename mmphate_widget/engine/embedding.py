@@ -1,13 +1,15 @@
 """The PHATE stage: embed a precomputed affinity kernel with the ``phate`` package.
 
 The graph is built exactly as m-phate builds it (``graphtools.Graph(K, precomputed="affinity")``
-with landmarks when there are more nodes than ``n_landmark``). Two parts are computed faster. By
+with landmarks when there are more nodes than ``n_landmark``). Three parts are computed faster. By
 default the landmarks are placed by :mod:`mmphate_widget.engine.landmarks` (graphtools' algorithm
-in fewer passes over the kernel). And for ``t="auto"`` the von Neumann entropy needs only the
-singular values of the diffusion operator P, not phate's full SVD with singular vectors. They are
-taken as the square roots of the eigenvalues of the symmetric P P^T (one matrix product and a symmetric eigensolver, about 3x faster than
-``svdvals`` on a 4000 x 4000 operator and 5x faster than phate's SVD); they agree with ``svdvals`` to
-about 1e-11, the entropy curve to about 1e-12, and the chosen ``t`` is the same knee point.
+in fewer passes over the kernel). SMACOF runs in :mod:`mmphate_widget.engine.mds` (scikit-learn's
+iterations without its N x N temporaries). And for ``t="auto"`` the von Neumann entropy needs only
+the singular values of the diffusion operator P, not phate's full SVD with singular vectors. They
+are taken as the square roots of the eigenvalues of the symmetric P P^T (one matrix product and a
+symmetric eigensolver, about 3x faster than ``svdvals`` on a 4000 x 4000 operator and 5x faster
+than phate's SVD); they agree with ``svdvals`` to about 1e-11, the entropy curve to about 1e-12,
+and the chosen ``t`` is the same knee point.
 
 phate and graphtools log through tasklogger's ``graphtools`` logger, which prints to the stdout it
 first saw. A quiet fit drops everything below ERROR there, except phate's SGD-MDS convergence
@@ -31,6 +33,7 @@ import scipy.linalg
 from scipy import sparse
 
 from .landmarks import attach, spectral_landmarks
+from .mds import smacof_embedding
 
 __all__ = ["PhateResult", "phate_embedding", "select_t", "singular_values", "von_neumann_entropy"]
 
@@ -146,8 +149,9 @@ def phate_embedding(
         Power iterations of the randomized SVD that places the landmarks ("fast" only; "auto" is
         scikit-learn's rule, which graphtools uses).
     mds_solver : {"sgd", "smacof"}, default "sgd"
-        Metric MDS solver: phate's stochastic gradient descent, or SMACOF (what m-phate uses;
-        slower, no more faithful on the benchmark suite).
+        Metric MDS solver: phate's stochastic gradient descent, or SMACOF (what m-phate uses,
+        iterated to convergence; run by :func:`mmphate_widget.engine.mds.smacof_embedding`,
+        the same iterations as phate's scikit-learn call, leaner).
     random_state : int or None, default 0
         numpy integers are accepted (phate's SGD-MDS seeds only from a Python ``int``).
     n_jobs : int, default 1
@@ -205,5 +209,10 @@ def phate_embedding(
         if t == "auto":
             t = select_t(operator.diff_op)
             operator.set_params(t=t)
+        if mds_solver == "smacof":
+            # phate's MDS step with a leaner SMACOF (engine/mds.py) on phate's own potential
+            # (computed once and cached by the operator); transform() then only interpolates the
+            # landmark embedding to every node.
+            operator.embedding = smacof_embedding(operator._calculate_potential(), n_components, random_state)
         embedding = operator.transform()
     return PhateResult(embedding=np.asarray(embedding, dtype=np.float64), t=int(t))

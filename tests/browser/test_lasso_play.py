@@ -55,12 +55,14 @@ def canvas_box(page) -> dict:
 
 
 def clear_polygon(page, positions, make) -> list[tuple[float, float]]:
-    """The first polygon `make(scale)` whose edges pass no node closer than 3 px (pointer positions
-    are rounded, so a node on an edge could fall either way)."""
-    for scale in np.linspace(0.3, 0.45, 16):
-        polygon = make(scale)
-        if all(edge_distance(x, y, polygon) > 3 for x, y in positions.values()):
-            return polygon
+    """The first polygon `make(scale, turn)` whose edges pass no node closer than 3 px (pointer
+    positions are rounded, so a node on an edge could fall either way). Scales and turns are tried
+    in turn, so that any layout of the fixture's cloud leaves one clear."""
+    for turn in np.linspace(0, 2 * math.pi / 5, 6, endpoint=False):
+        for scale in np.linspace(0.3, 0.45, 16):
+            polygon = make(scale, turn)
+            if all(edge_distance(x, y, polygon) > 3 for x, y in positions.values()):
+                return polygon
     pytest.fail("no polygon keeps clear of every node")
 
 
@@ -85,12 +87,12 @@ def test_alt_drag_lasso_selects_exactly_the_visible_nodes_inside(page, fitted):
     box = canvas_box(page)
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
-    def star(scale):
+    def star(scale, turn):
         r = scale * min(box["width"], box["height"])
         return [
             (
-                cx + (r if k % 2 else r / 2) * math.cos(k * math.pi / 5),
-                cy + (r if k % 2 else r / 2) * math.sin(k * math.pi / 5),
+                cx + (r if k % 2 else r / 2) * math.cos(turn + k * math.pi / 5),
+                cy + (r if k % 2 else r / 2) * math.sin(turn + k * math.pi / 5),
             )
             for k in range(10)
         ]

@@ -1,0 +1,86 @@
+"""Metric MDS: the lean SMACOF equals scikit-learn's, and the embedding equals phate's own."""
+
+from __future__ import annotations
+
+import graphtools
+import numpy as np
+import phate
+import phate.mds
+import pytest
+import sklearn.manifold
+from scipy.spatial.distance import pdist, squareform
+
+from mmphate_widget.analysis.synthetic import simulate_rnn_training
+from mmphate_widget.engine.embedding import phate_embedding
+from mmphate_widget.engine.kernel import multislice_kernel
+from mmphate_widget.engine.mds import smacof, smacof_embedding
+
+
+def _distances(n: int = 150, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    points = rng.normal(size=(n, 6)).cumsum(axis=0) + rng.normal(size=(n, 6))
+    return squareform(pdist(points))
+
+
+@pytest.mark.parametrize("max_iter", [5, 3000])
+def test_smacof_equals_scikit_learn(max_iter):
+    D = _distances()
+    init = phate.mds.classic(D, n_components=3, random_state=0)
+    expected, expected_stress, expected_iter = sklearn.manifold.smacof(
+        D,
+        n_components=3,
+        init=init,
+        n_init=1,
+        max_iter=max_iter,
+        eps=1e-6,
+        metric=True,
+        return_n_iter=True,
+        normalized_stress=False,
+    )
+    ours, stress, n_iter = smacof(D, init, max_iter=max_iter, eps=1e-6)
+    assert n_iter == expected_iter
+    assert (n_iter == 5) == (max_iter == 5)  # 3000 stops on the eps rule, well before the cap
+    np.testing.assert_allclose(ours, expected, rtol=0, atol=1e-9 * np.abs(expected).max())
+    assert stress == pytest.approx(expected_stress, rel=1e-10)
+
+
+def test_smacof_lowers_the_stress_and_handles_duplicate_points():
+    D = _distances(80, seed=1)
+    D = np.block([[D, D[:, :1]], [D[:1, :], np.zeros((1, 1))]])  # point 80 duplicates point 0
+    init = phate.mds.classic(D, n_components=2, random_state=0)
+    expected = sklearn.manifold.smacof(
+        D, n_components=2, init=init, n_init=1, max_iter=3000, eps=1e-6, metric=True, normalized_stress=False
+    )[0]
+    ours, stress, _ = smacof(D, init)
+    np.testing.assert_allclose(ours, expected, rtol=0, atol=1e-9 * np.abs(expected).max())
+    init_stress = ((squareform(pdist(init)) - D) ** 2).sum() / 4  # each pair counted twice
+    assert np.isfinite(ours).all() and stress < init_stress
+
+
+def test_smacof_embedding_equals_phate_embed_mds():
+    rng = np.random.default_rng(2)
+    potential = rng.random((120, 40)) ** 2
+    expected = phate.mds.embed_MDS(potential, ndim=3, how="metric", solver="smacof", seed=0)
+    ours = smacof_embedding(potential, 3, 0)
+    np.testing.assert_allclose(ours, expected, rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("n_landmark", [None, 150])
+def test_phate_embedding_with_smacof_equals_phate(n_landmark):
+    X, _ = simulate_rnn_training(6, 10, 8, 12, random_state=0)
+    K = multislice_kernel(X, interstep_knn=5)
+    ours = phate_embedding(
+        K, t=6, n_landmark=n_landmark, mds_solver="smacof", landmark_method="graphtools", random_state=0
+    )
+    graph = graphtools.Graph(K, precomputed="affinity", n_landmark=n_landmark, random_state=0, verbose=False)
+    op = phate.PHATE(
+        n_components=3,
+        t=6,
+        gamma=0,
+        n_landmark=n_landmark,
+        mds_solver="smacof",
+        random_state=0,
+        verbose=False,
+    )
+    expected = op.fit(graph).transform()
+    np.testing.assert_allclose(ours.embedding, expected, rtol=0, atol=1e-8 * np.abs(expected).max())
