@@ -463,7 +463,8 @@ class MMPHATE(BaseEstimator):
             bar.set_postfix_str(f"PHATE on {kernel.nnz / 1e6:.1f}M kernel entries")
             order = None
             n_landmark = resolve_n_landmark(self.n_landmark, kernel.shape[0])
-            if self.node_order == "unit" and n_landmark is not None and kernel.shape[0] > n_landmark:
+            uses_landmarks = n_landmark is not None and kernel.shape[0] > n_landmark
+            if self.node_order == "unit" and uses_landmarks:
                 # Landmark PHATE multiplies the kernel by tall dense matrices many times (randomized
                 # SVD, spectral coordinates). Handed over unit by unit, each unit's interstep edges
                 # form one contiguous block and those products run 1.5-4x faster. The original
@@ -480,10 +481,7 @@ class MMPHATE(BaseEstimator):
                 landmark_method=self.landmark_method,
                 svd_iter=self.svd_iter,
                 mds_solver=resolve_mds_solver(
-                    self.mds_solver,
-                    n_landmark
-                    if n_landmark is not None and kernel.shape[0] > n_landmark
-                    else kernel.shape[0],
+                    self.mds_solver, n_landmark if uses_landmarks else kernel.shape[0]
                 ),
                 random_state=self.random_state,
                 n_jobs=self.n_jobs,
