@@ -14,7 +14,7 @@ with graphtools' parameters). What differs is how the arrays are made:
   matrix, where graphtools slices the kernel once per landmark (23 s for 4000 landmarks at a
   million nodes).
 
-The singular vectors agree with scikit-learn's ``randomized_svd`` to about 1e-14 up to their signs,
+The singular vectors agree with scikit-learn's ``randomized_svd`` to about 1e-9 up to their signs,
 which Euclidean k-means does not see; k-means does react to rounding, though, so on some tensors
 the clusters differ from graphtools' within the randomness of landmarking. ``svd_iter`` exposes the
 power iterations, which graphtools leaves to scikit-learn (7 for 100 singular vectors of a large
