@@ -13,7 +13,7 @@ from scipy.spatial.distance import pdist, squareform
 from mmphate_widget.analysis.synthetic import simulate_rnn_training
 from mmphate_widget.engine.embedding import phate_embedding
 from mmphate_widget.engine.kernel import multislice_kernel
-from mmphate_widget.engine.mds import smacof, smacof_embedding
+from mmphate_widget.engine.mds import pairwise_distances, smacof, smacof_embedding
 
 
 def _distances(n: int = 150, seed: int = 0) -> np.ndarray:
@@ -42,6 +42,44 @@ def test_smacof_equals_scikit_learn(max_iter):
     assert (n_iter == 5) == (max_iter == 5)  # 3000 stops on the eps rule, well before the cap
     np.testing.assert_allclose(ours, expected, rtol=0, atol=1e-9 * np.abs(expected).max())
     assert stress == pytest.approx(expected_stress, rel=1e-10)
+
+
+def test_smacof_equals_scikit_learn_across_row_blocks(monkeypatch):
+    # Blocks of 7 rows: 150 points span 22 blocks, the last one short.
+    monkeypatch.setattr("mmphate_widget.engine.mds._BLOCK_ELEMENTS", 7 * 150)
+    D = _distances()
+    init = phate.mds.classic(D, n_components=2, random_state=0)
+    expected, _, expected_iter = sklearn.manifold.smacof(
+        D,
+        n_components=2,
+        init=init,
+        n_init=1,
+        max_iter=3000,
+        eps=1e-6,
+        metric=True,
+        return_n_iter=True,
+        normalized_stress=False,
+    )
+    ours, _, n_iter = smacof(D, init)
+    assert n_iter == expected_iter
+    np.testing.assert_allclose(ours, expected, rtol=0, atol=1e-9 * np.abs(expected).max())
+
+
+@pytest.mark.parametrize("block_rows", [None, 7])
+def test_pairwise_distances_equal_pdist_and_are_exact_for_near_duplicates(monkeypatch, block_rows):
+    if block_rows is not None:
+        monkeypatch.setattr("mmphate_widget.engine.mds._BLOCK_ELEMENTS", block_rows * 61)
+    rng = np.random.default_rng(3)
+    points = 1e3 + rng.random((60, 40))  # far from the origin: the Gram expansion cancels badly
+    points = np.vstack([points, points[:1] + 1e-9])  # point 60 is a near-duplicate of point 0
+    ours = pairwise_distances(points)
+    expected = squareform(pdist(points))
+    assert ours.shape == (61, 61)
+    assert (ours == ours.T).all() and (np.diag(ours) == 0).all()
+    np.testing.assert_allclose(ours, expected, rtol=1e-10, atol=0)
+    # The near pair is recomputed from exact differences: 1e-9 * sqrt(40), not rounding noise.
+    assert ours[0, 60] == pytest.approx(expected[0, 60], rel=1e-6)
+    assert ours[0, 60] == pytest.approx(1e-9 * np.sqrt(40), rel=1e-3)
 
 
 def test_smacof_lowers_the_stress_and_handles_duplicate_points():
