@@ -79,3 +79,24 @@ export function advance(
   }
   return { start: s, carry: total, done: false };
 }
+
+/**
+ * One view per model moves the window while playing. A widget shown in two cells has two views of
+ * one model, each with its own animation frames; were both to step, every window would be sent
+ * twice and the two could disagree for a frame. The first view to ask drives until it lets go
+ * (play stops, or the view is closed); another view then takes over from the window shown.
+ */
+const drivers = new WeakMap<object, object>();
+
+/** Whether `view` drives `model`'s playing: true when it already does, or when no view does. */
+export function claimPlayDriver(model: object, view: object): boolean {
+  const current = drivers.get(model);
+  if (current !== undefined && current !== view) return false;
+  drivers.set(model, view);
+  return true;
+}
+
+/** `view` stops driving `model`'s playing (nothing when another view drives). */
+export function releasePlayDriver(model: object, view: object): void {
+  if (drivers.get(model) === view) drivers.delete(model);
+}

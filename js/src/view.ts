@@ -27,7 +27,7 @@ import type { AnyModel, Traits } from "./model";
 import { DATA_TRAITS, subscriptions } from "./model";
 import { Picker } from "./picking";
 import type { PlaySettings } from "./play";
-import { advance, clampWindow, readPlay, startIndex } from "./play";
+import { advance, claimPlayDriver, clampWindow, readPlay, releasePlayDriver, startIndex } from "./play";
 import type { Point } from "./pointer";
 import { PointerInput } from "./pointer";
 import { PointCloud } from "./points";
@@ -568,8 +568,12 @@ export class WidgetView {
     if (play.playing && !this.play && data.dims.nEpochs > 0) {
       const start = startIndex(view.epochLo, data.dims.nEpochs, play.window);
       this.play = { start, carry: 0, last: performance.now() };
-      this.sendWindow(data, start, play);
-    } else if (!play.playing) this.play = null;
+      // Another view of this model may be playing already: then it sends the windows.
+      if (claimPlayDriver(this.model, this)) this.sendWindow(data, start, play);
+    } else if (!play.playing) {
+      this.play = null;
+      releasePlayDriver(this.model, this);
+    }
   }
 
   /** One animation frame while playing: move the epoch window when its time has come. */
@@ -578,6 +582,13 @@ export class WidgetView {
     if (!state) return;
     const play = readPlay((name) => this.get(name));
     const now = performance.now();
+    if (!claimPlayDriver(this.model, this)) {
+      // Another view drives; should it stop driving, this one goes on from the window shown.
+      state.start = this.view ? this.view.epochLo : state.start;
+      state.carry = 0;
+      state.last = now;
+      return;
+    }
     const next = advance(
       state.start,
       state.carry,
@@ -595,6 +606,7 @@ export class WidgetView {
     }
     if (next.done) {
       this.play = null;
+      releasePlayDriver(this.model, this);
       this.send("playing", false);
     }
   }
@@ -632,6 +644,7 @@ export class WidgetView {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    releasePlayDriver(this.model, this);
     cancelAnimationFrame(this.frame);
     this.hover.dispose();
     if (this.messageTimer !== null) clearTimeout(this.messageTimer);

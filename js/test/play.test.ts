@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { advance, clampWindow, lastStart, readPlay, startIndex } from "../src/play";
+import {
+  advance,
+  claimPlayDriver,
+  clampWindow,
+  lastStart,
+  readPlay,
+  releasePlayDriver,
+  startIndex,
+} from "../src/play";
 
 describe("play window stepping", () => {
   it("clamps the window to the epochs", () => {
@@ -59,5 +67,28 @@ describe("play settings", () => {
       speed: 0.5,
       loop: false,
     });
+  });
+});
+
+describe("one view drives playing per model", () => {
+  it("lets the first view drive until it lets go, then the next", () => {
+    const model = {};
+    const [first, second] = [{}, {}];
+    expect(claimPlayDriver(model, first)).toBe(true);
+    expect(claimPlayDriver(model, first)).toBe(true);
+    expect(claimPlayDriver(model, second)).toBe(false);
+    releasePlayDriver(model, second); // not the driver: changes nothing
+    expect(claimPlayDriver(model, second)).toBe(false);
+    releasePlayDriver(model, first);
+    expect(claimPlayDriver(model, second)).toBe(true);
+    expect(claimPlayDriver(model, first)).toBe(false);
+  });
+
+  it("keeps models apart", () => {
+    const [a, b] = [{}, {}];
+    const view = {};
+    expect(claimPlayDriver(a, view)).toBe(true);
+    expect(claimPlayDriver(b, {})).toBe(true);
+    expect(claimPlayDriver(b, view)).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ on the fake-model page (docs/how-it-works.md: `selected_nodes`, `playing`, `show
 from __future__ import annotations
 
 import base64
+import itertools
 import math
 
 import numpy as np
@@ -239,6 +240,44 @@ def test_play_loops_until_paused(page, fitted):
     n = len(frontend_sets(page, "epoch_range"))
     page.wait_for_timeout(300)
     assert len(frontend_sets(page, "epoch_range")) == n
+
+
+def test_two_views_of_one_widget_play_as_one(page, fitted):
+    """A widget shown in two cells: one view steps the window, each window is sent once, and when
+    that view closes while playing the other goes on from the window shown."""
+    page.evaluate("() => window.harness.mountSecond()")
+    page.evaluate("() => window.harness.frames(2)")
+    py_set(page, "play_window", 2)
+    py_set(page, "play_speed", 25.0)
+    py_set(page, "play_loop", False)
+    page.click(".mmphate-play")
+    page.wait_for_function("() => window.harness.model.get('playing') === false", timeout=20_000)
+    epochs = fitted.epochs
+    starts = [epochs.index(lo) for lo, _ in frontend_sets(page, "epoch_range")]
+    # Each window once, in order (a slow frame may skip one), from the first to the last.
+    assert starts == sorted(set(starts)) and starts[0] == 0 and starts[-1] == len(epochs) - 2
+    assert page.get_attribute(".mmphate-root >> nth=1", "data-playing") == "false"
+
+    py_set(page, "epoch_range", [epochs[0], epochs[1]])
+    py_set(page, "play_speed", 8.0)
+    py_set(page, "play_loop", True)
+    py_set(page, "playing", True)
+    page.wait_for_function(
+        "() => window.harness.model.frontendSets.filter(([n]) => n === 'epoch_range').length >= "
+        f"{len(starts) + 2}",
+        timeout=20_000,
+    )
+    page.evaluate("() => window.harness.closeFirst()")
+    sent = len(frontend_sets(page, "epoch_range"))
+    page.wait_for_function(
+        f"() => window.harness.model.frontendSets.filter(([n]) => n === 'epoch_range').length >= {sent + 3}",
+        timeout=20_000,
+    )
+    after = [epochs.index(lo) for lo, _ in frontend_sets(page, "epoch_range")[sent - 1 :]]
+    # The second view took over where the first left off, and moves forward (wrapping at the end).
+    n_starts = len(epochs) - 1
+    assert all(0 < (b - a) % n_starts <= 2 for a, b in itertools.pairwise(after))
+    py_set(page, "playing", False)
 
 
 def test_trajectories_follow_selection_and_filters(page, fitted):
