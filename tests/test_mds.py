@@ -22,13 +22,19 @@ def _distances(n: int = 150, seed: int = 0) -> np.ndarray:
     return squareform(pdist(points))
 
 
-@pytest.mark.parametrize("max_iter", [5, 3000])
-def test_smacof_equals_scikit_learn(max_iter):
+@pytest.mark.parametrize(
+    ("max_iter", "n_components", "block_rows"),
+    # Blocks of 7 rows: 150 points span 22 blocks, the last one short.
+    [(5, 3, None), (3000, 3, None), (3000, 2, 7)],
+)
+def test_smacof_equals_scikit_learn(monkeypatch, max_iter, n_components, block_rows):
+    if block_rows is not None:
+        monkeypatch.setattr("mmphate_widget.engine.mds._BLOCK_ELEMENTS", block_rows * 150)
     D = _distances()
-    init = phate.mds.classic(D, n_components=3, random_state=0)
+    init = phate.mds.classic(D, n_components=n_components, random_state=0)
     expected, expected_stress, expected_iter = sklearn.manifold.smacof(
         D,
-        n_components=3,
+        n_components=n_components,
         init=init,
         n_init=1,
         max_iter=max_iter,
@@ -42,27 +48,6 @@ def test_smacof_equals_scikit_learn(max_iter):
     assert (n_iter == 5) == (max_iter == 5)  # 3000 stops on the eps rule, well before the cap
     np.testing.assert_allclose(ours, expected, rtol=0, atol=1e-9 * np.abs(expected).max())
     assert stress == pytest.approx(expected_stress, rel=1e-10)
-
-
-def test_smacof_equals_scikit_learn_across_row_blocks(monkeypatch):
-    # Blocks of 7 rows: 150 points span 22 blocks, the last one short.
-    monkeypatch.setattr("mmphate_widget.engine.mds._BLOCK_ELEMENTS", 7 * 150)
-    D = _distances()
-    init = phate.mds.classic(D, n_components=2, random_state=0)
-    expected, _, expected_iter = sklearn.manifold.smacof(
-        D,
-        n_components=2,
-        init=init,
-        n_init=1,
-        max_iter=3000,
-        eps=1e-6,
-        metric=True,
-        return_n_iter=True,
-        normalized_stress=False,
-    )
-    ours, _, n_iter = smacof(D, init)
-    assert n_iter == expected_iter
-    np.testing.assert_allclose(ours, expected, rtol=0, atol=1e-9 * np.abs(expected).max())
 
 
 @pytest.mark.parametrize("block_rows", [None, 7])
