@@ -11,9 +11,10 @@ import sklearn.manifold
 from scipy.spatial.distance import pdist, squareform
 
 from mmphate_widget.analysis.synthetic import simulate_rnn_training
+from mmphate_widget.engine.distances import pairwise_distances
 from mmphate_widget.engine.embedding import phate_embedding
 from mmphate_widget.engine.kernel import multislice_kernel
-from mmphate_widget.engine.mds import pairwise_distances, smacof, smacof_embedding
+from mmphate_widget.engine.mds import smacof, smacof_embedding
 
 
 def _distances(n: int = 150, seed: int = 0) -> np.ndarray:
@@ -53,7 +54,7 @@ def test_smacof_equals_scikit_learn(monkeypatch, max_iter, n_components, block_r
 @pytest.mark.parametrize("block_rows", [None, 7])
 def test_pairwise_distances_equal_pdist_and_are_exact_for_near_duplicates(monkeypatch, block_rows):
     if block_rows is not None:
-        monkeypatch.setattr("mmphate_widget.engine.mds._BLOCK_ELEMENTS", block_rows * 61)
+        monkeypatch.setattr("mmphate_widget.engine.distances._BLOCK_ELEMENTS", block_rows * 61)
     rng = np.random.default_rng(3)
     points = 1e3 + rng.random((60, 40))  # far from the origin: the Gram expansion cancels badly
     points = np.vstack([points, points[:1] + 1e-9])  # point 60 is a near-duplicate of point 0

@@ -31,6 +31,8 @@ from scipy.spatial.distance import cdist
 from sklearn.utils.extmath import randomized_svd
 from tqdm.auto import tqdm
 
+from .distances import centred_rows, exact_sq_distances, gram_slack, squared_distances
+
 __all__ = [
     "multislice_kernel",
     "node_features",
@@ -52,8 +54,6 @@ _BLOCK_ELEMENTS = 8_000_000
 _TREE_MAX_FEATURES = 100
 # Above this many samples, the PCA projection is randomized (seeded) instead of exact.
 _EXACT_PCA_MAX_SAMPLES = 2000
-# Pairs recomputed exactly at a time (x n_features floats of scratch).
-_EXACT_PAIRS = 200_000
 
 
 def normalize_hidden_states(data: np.ndarray) -> np.ndarray:
@@ -134,44 +134,6 @@ def _intrastep_entries(
     return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
 
 
-def _squared_distances(block: np.ndarray, points: np.ndarray, sq_points: np.ndarray) -> np.ndarray:
-    """Squared Euclidean distances of ``block`` rows to all ``points`` (BLAS Gram expansion).
-
-    Fast but inexact for near pairs: use it to screen, then :func:`_exact_sq_distances`.
-    """
-    d2 = (-2.0 * block) @ points.T
-    d2 += (block * block).sum(1)[:, None]
-    d2 += sq_points[None, :]
-    np.maximum(d2, 0.0, out=d2)
-    return d2
-
-
-def _gram_slack(sq_block: np.ndarray, sq_points: np.ndarray, n_features: int) -> np.ndarray:
-    """Per row of a block, twice a bound on the Gram expansion's rounding error for any pair.
-
-    A pair screened out with this margin is certainly beyond the threshold it was screened
-    against, however the rounding fell.
-    """
-    return 8.0 * (n_features + 2) * _EPS * (sq_block + sq_points.max(initial=0.0))
-
-
-def _exact_sq_distances(points: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Squared distances between ``points[a]`` and ``points[b]`` from exact differences."""
-    out = np.empty(a.shape[0])
-    for start in range(0, a.shape[0], _EXACT_PAIRS):
-        stop = start + _EXACT_PAIRS
-        diff = points[a[start:stop]] - points[b[start:stop]]
-        out[start:stop] = np.einsum("ij,ij->i", diff, diff)
-    return out
-
-
-def _centred(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One unit's slice features centred over the slices (smaller norms, less cancellation in
-    the Gram screen), and their squared norms."""
-    centred = points - points.mean(axis=0)
-    return centred, (centred * centred).sum(1)
-
-
 def _row_blocks(n_rows: int, n_cols: int):
     step = max(1, _BLOCK_ELEMENTS // max(1, n_cols))
     for start in range(0, n_rows, step):
@@ -247,15 +209,15 @@ def _interstep_entries(
     rows, cols, vals = [], [], []
     for u in range(n_units):
         points = np.ascontiguousarray(features[:, u, :])
-        centred, sq = _centred(points)
+        centred, sq = centred_rows(points)
         a_parts, b_parts, v_parts = [], [], []
         for start, stop in _row_blocks(n_slices, n_slices):
-            d2 = _squared_distances(centred[start:stop], centred[start:], sq[start:])
-            slack = _gram_slack(sq[start:stop], sq[start:], n_features)
+            d2 = squared_distances(centred[start:stop], centred[start:], sq[start:])
+            slack = gram_slack(sq[start:stop], sq[start:], n_features)
             a, b = np.nonzero(d2 <= (cutoff + slack)[:, None])
             upper = b > a
             a, b = a[upper] + start, b[upper] + start
-            value = np.exp(_exact_sq_distances(points, a, b) * -inv_bw2)
+            value = np.exp(exact_sq_distances(points, a, b) * -inv_bw2)
             # An entry that underflowed to 0 carries nothing (the reference stores none either).
             keep = (value >= thresh) & (value > 0)
             a_parts.append(a[keep].astype(np.int32))
@@ -295,16 +257,16 @@ def _nearest_candidates(points: np.ndarray, reach: int):
         dist, order = cKDTree(points).query(points, k=reach + 1)
         yield 0, n_slices, order, dist * dist
         return
-    centred, sq = _centred(points)
+    centred, sq = centred_rows(points)
     first = np.arange(reach + 1)
     for start, stop in _row_blocks(n_slices, n_slices):
         local = np.arange(stop - start)
-        d2 = _squared_distances(centred[start:stop], centred, sq)
+        d2 = squared_distances(centred[start:stop], centred, sq)
         d2[local, local + start] = 0.0
-        bound = np.partition(d2, reach, axis=1)[:, reach] + _gram_slack(sq[start:stop], sq, n_features)
+        bound = np.partition(d2, reach, axis=1)[:, reach] + gram_slack(sq[start:stop], sq, n_features)
         # Every row has at least reach + 1 candidates (those at or below its Gram reach-th).
         a, b = np.nonzero(d2 <= bound[:, None])
-        exact = _exact_sq_distances(points, a + start, b)
+        exact = exact_sq_distances(points, a + start, b)
         by_row = np.lexsort((exact, a))
         b, exact = b[by_row], exact[by_row]
         row_start = np.concatenate([[0], np.cumsum(np.bincount(a, minlength=stop - start))[:-1]])

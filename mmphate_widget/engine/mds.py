@@ -11,8 +11,9 @@ scikit-learn's SMACOF allocates six N x N float temporaries per iteration (0.8 G
 with the same stopping rule in one pass over the dissimilarities per iteration, a block of rows at a
 time (distances from exact differences, ``scipy.spatial.distance.cdist``), with no N x N array of
 its own: the same iterates to rounding. The dissimilarities themselves (Euclidean distances between
-the rows of the N x N potential, O(N^3)) come from one BLAS product in :func:`pairwise_distances`
-instead of scipy's ``pdist`` loop, with every pair that rounding could spoil recomputed exactly.
+the rows of the N x N potential, O(N^3)) come from the BLAS Gram expansion instead of scipy's
+``pdist`` loop, with every pair that rounding could spoil recomputed exactly
+(:func:`mmphate_widget.engine.distances.pairwise_distances`).
 """
 
 from __future__ import annotations
@@ -25,16 +26,15 @@ import phate.mds
 import scipy.spatial
 from scipy.spatial.distance import cdist
 
-__all__ = ["pairwise_distances", "smacof", "smacof_embedding"]
+from .distances import pairwise_distances
+
+__all__ = ["smacof", "smacof_embedding"]
 
 logger = logging.getLogger(__name__)
 
-_EPS = np.finfo(float).eps
 # Elements of a block of rows of the N x N dissimilarities (~2 MB of float64: the block and its
 # ratios stay in cache while one SMACOF iteration passes over them).
 _BLOCK_ELEMENTS = 256_000
-# Pairs recomputed from exact differences at a time.
-_EXACT_PAIRS = 100_000
 
 
 def smacof(
@@ -99,47 +99,6 @@ def smacof(
         old_stress = stress
         X = following / n
     return X, stress, n_iter
-
-
-def pairwise_distances(points: np.ndarray) -> np.ndarray:
-    """Euclidean distances between the rows of ``points`` (n, n), as ``squareform(pdist(points))``.
-
-    One BLAS product (the Gram expansion ``|a|^2 + |b|^2 - 2ab`` of the centred rows) instead of
-    pdist's pair-by-pair loop: 12x faster on a 2000 x 2000 potential, 18x on 3000 x 3000. Every pair
-    whose squared distance the expansion could get wrong by more than 1e-8 of its value (by a bound
-    on its rounding error) is recomputed from exact differences.
-    """
-    points = np.asarray(points, dtype=np.float64)
-    n, n_features = points.shape
-    centred = points - points.mean(axis=0)
-    sq = np.einsum("ij,ij->i", centred, centred)
-    out = centred @ centred.T  # the only N x N array; becomes the distances block by block
-    rows = max(1, min(n, _BLOCK_ELEMENTS // max(1, n)))
-    for start in range(0, n, rows):
-        stop = min(n, start + rows)
-        block = out[start:stop]
-        block *= -2.0
-        block += sq[start:stop, None]
-        block += sq[None, :]
-        np.maximum(block, 0.0, out=block)
-        slack = 8.0 * (n_features + 2) * _EPS * (sq[start:stop] + sq.max(initial=0.0))
-        i, j = np.nonzero(block * 1e-8 <= slack[:, None])
-        off_diagonal = i + start != j
-        i, j = i[off_diagonal], j[off_diagonal]
-        for first in range(0, i.size, _EXACT_PAIRS):
-            a, b = i[first : first + _EXACT_PAIRS], j[first : first + _EXACT_PAIRS]
-            diff = points[a + start] - points[b]
-            block[a, b] = np.einsum("ij,ij->i", diff, diff)
-        np.sqrt(block, out=block)
-    # The expansion is symmetric only up to rounding: copy the upper triangle onto the lower.
-    for start in range(0, n, rows):
-        stop = min(n, start + rows)
-        out[start:stop, :start] = out[:start, start:stop].T
-        square = out[start:stop, start:stop]
-        lower = np.tril_indices(stop - start, -1)
-        square[lower] = square.T[lower]
-    np.fill_diagonal(out, 0.0)
-    return out
 
 
 def smacof_embedding(potential: np.ndarray, n_components: int, random_state: int | None) -> np.ndarray:
