@@ -580,7 +580,6 @@ export class WidgetView {
   private stepPlay(data: WidgetData): void {
     const state = this.play;
     if (!state) return;
-    const play = readPlay((name) => this.get(name));
     const now = performance.now();
     if (!claimPlayDriver(this.model, this)) {
       // Another view drives; should it stop driving, this one goes on from the window shown.
@@ -589,6 +588,7 @@ export class WidgetView {
       state.last = now;
       return;
     }
+    const play = readPlay((name) => this.get(name));
     const next = advance(
       state.start,
       state.carry,

@@ -12,13 +12,27 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["centred_rows", "exact_sq_distances", "gram_slack", "pairwise_distances", "squared_distances"]
+__all__ = [
+    "centred_rows",
+    "exact_sq_distances",
+    "gram_slack",
+    "pairwise_distances",
+    "row_blocks",
+    "squared_distances",
+]
 
 _EPS = np.finfo(float).eps
 # Pairs recomputed exactly at a time (x n_features floats of scratch).
 _EXACT_PAIRS = 200_000
 # Elements of one block of rows of an N x N result (~2 MB of float64).
 _BLOCK_ELEMENTS = 256_000
+
+
+def row_blocks(n_rows: int, n_cols: int, max_elements: int) -> list[tuple[int, int]]:
+    """``(start, stop)`` of consecutive blocks of rows, each at most ``max_elements`` elements of an
+    ``n_cols``-wide array (one row at least)."""
+    step = max(1, max_elements // max(1, n_cols))
+    return [(start, min(n_rows, start + step)) for start in range(0, n_rows, step)]
 
 
 def centred_rows(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -73,9 +87,8 @@ def pairwise_distances(points: np.ndarray) -> np.ndarray:
     # One BLAS product for all pairs (the only N x N array), then made distances in place, block by
     # block: squared_distances would allocate a second N x N array here.
     out = centred @ centred.T
-    rows = max(1, min(n, _BLOCK_ELEMENTS // max(1, n)))
-    for start in range(0, n, rows):
-        stop = min(n, start + rows)
+    blocks = row_blocks(n, n, _BLOCK_ELEMENTS)
+    for start, stop in blocks:
         block = out[start:stop]
         block *= -2.0
         block += sq[start:stop, None]
@@ -88,8 +101,7 @@ def pairwise_distances(points: np.ndarray) -> np.ndarray:
         block[i, j] = exact_sq_distances(points, i + start, j)
         np.sqrt(block, out=block)
     # The expansion is symmetric only up to rounding: copy the upper triangle onto the lower.
-    for start in range(0, n, rows):
-        stop = min(n, start + rows)
+    for start, stop in blocks:
         out[start:stop, :start] = out[:start, start:stop].T
         square = out[start:stop, start:stop]
         lower = np.tril_indices(stop - start, -1)

@@ -31,7 +31,7 @@ from scipy.spatial.distance import cdist
 from sklearn.utils.extmath import randomized_svd
 from tqdm.auto import tqdm
 
-from .distances import centred_rows, exact_sq_distances, gram_slack, squared_distances
+from .distances import centred_rows, exact_sq_distances, gram_slack, row_blocks, squared_distances
 
 __all__ = [
     "multislice_kernel",
@@ -134,12 +134,6 @@ def _intrastep_entries(
     return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
 
 
-def _row_blocks(n_rows: int, n_cols: int):
-    step = max(1, _BLOCK_ELEMENTS // max(1, n_cols))
-    for start in range(0, n_rows, step):
-        yield start, min(n_rows, start + step)
-
-
 def _interstep_bandwidth(features: np.ndarray, knn: int, progress: Any) -> float:
     """Mean over units of the median distance from a slice to its knn-th nearest other slice."""
     n_slices, n_units, _ = features.shape
@@ -211,7 +205,7 @@ def _interstep_entries(
         points = np.ascontiguousarray(features[:, u, :])
         centred, sq = centred_rows(points)
         a_parts, b_parts, v_parts = [], [], []
-        for start, stop in _row_blocks(n_slices, n_slices):
+        for start, stop in row_blocks(n_slices, n_slices, _BLOCK_ELEMENTS):
             d2 = squared_distances(centred[start:stop], centred[start:], sq[start:])
             slack = gram_slack(sq[start:stop], sq[start:], n_features)
             a, b = np.nonzero(d2 <= (cutoff + slack)[:, None])
@@ -259,7 +253,7 @@ def _nearest_candidates(points: np.ndarray, reach: int):
         return
     centred, sq = centred_rows(points)
     first = np.arange(reach + 1)
-    for start, stop in _row_blocks(n_slices, n_slices):
+    for start, stop in row_blocks(n_slices, n_slices, _BLOCK_ELEMENTS):
         local = np.arange(stop - start)
         d2 = squared_distances(centred[start:stop], centred, sq)
         d2[local, local + start] = 0.0

@@ -26,7 +26,7 @@ import phate.mds
 import scipy.spatial
 from scipy.spatial.distance import cdist
 
-from .distances import pairwise_distances
+from .distances import pairwise_distances, row_blocks
 
 __all__ = ["smacof", "smacof_embedding"]
 
@@ -70,7 +70,8 @@ def smacof(
     delta = np.asarray(dissimilarities, dtype=np.float64)
     n = delta.shape[0]
     X = np.array(init, dtype=np.float64)
-    rows = max(1, min(n, _BLOCK_ELEMENTS // max(1, n)))
+    blocks = row_blocks(n, n, _BLOCK_ELEMENTS)
+    rows = blocks[0][1] - blocks[0][0] if blocks else 0
     dist = np.empty((rows, n))
     work = np.empty((rows, n))
     old_stress = None
@@ -79,8 +80,7 @@ def smacof(
         # One pass: the stress of X (= X_n_iter) and, from the same distances, the next iterate.
         following = np.empty_like(X)
         stress = norm = 0.0
-        for start in range(0, n, rows):
-            stop = min(n, start + rows)
+        for start, stop in blocks:
             d, w = dist[: stop - start], work[: stop - start]
             cdist(X[start:stop], X, out=d)
             np.subtract(d, delta[start:stop], out=w)
