@@ -1,13 +1,22 @@
-"""The PHATE stage: fast t selection agrees with phate's own."""
+"""The PHATE stage: fast t selection, the potential and the graph agree with phate's own."""
 
 from __future__ import annotations
 
+import graphtools
 import numpy as np
 import phate
 import phate.vne
+import pytest
 
 from mmphate_widget.analysis.synthetic import simulate_rnn_training
-from mmphate_widget.engine.embedding import phate_embedding, select_t, singular_values, von_neumann_entropy
+from mmphate_widget.engine.embedding import (
+    diffusion_potential,
+    is_exactly_symmetric,
+    phate_embedding,
+    select_t,
+    singular_values,
+    von_neumann_entropy,
+)
 from mmphate_widget.engine.kernel import multislice_kernel
 
 
@@ -101,3 +110,56 @@ def test_sgd_mds_convergence_warning_is_logged_even_when_quiet(caplog, capsys):
     assert buffer.getvalue() == ""
     assert capsys.readouterr() == ("", "")
     assert phate_logger.filters == []
+
+
+@pytest.mark.parametrize("t", [1, 2, 3, 11])
+@pytest.mark.parametrize("gamma", [0, 1, -1, 0.3])
+def test_diffusion_potential_is_phates_and_leaves_the_operator_alone(t, gamma):
+    X, _ = simulate_rnn_training(5, 8, 6, 10, random_state=2)
+    K = multislice_kernel(X, interstep_knn=5)
+    op = phate.PHATE(t=t, gamma=gamma, n_landmark=None, random_state=0, verbose=False)
+    op.fit(graphtools.Graph(K, precomputed="affinity", random_state=0, verbose=False))
+    operator = op.diff_op.copy()
+    ours = diffusion_potential(op.diff_op, t, gamma)
+    np.testing.assert_array_equal(ours, op._calculate_potential())
+    np.testing.assert_array_equal(op.diff_op, operator)
+    assert not np.shares_memory(ours, op.diff_op)
+
+
+def test_exact_symmetry_is_told_from_near_symmetry():
+    X, _ = simulate_rnn_training(4, 6, 5, 10, random_state=0)
+    K = multislice_kernel(X, interstep_knn=5)
+    assert is_exactly_symmetric(K)
+    assert is_exactly_symmetric(K.toarray())
+    unsorted = K.copy()  # the same matrix, each row's entries stored in reverse order
+    for row in range(K.shape[0]):
+        stored = slice(K.indptr[row], K.indptr[row + 1])
+        unsorted.indices[stored] = K.indices[stored][::-1]
+        unsorted.data[stored] = K.data[stored][::-1]
+    unsorted.has_sorted_indices = False
+    assert is_exactly_symmetric(unsorted)
+    nudged = K.copy()
+    row = 3
+    entry = (
+        nudged.indptr[row]
+        + np.flatnonzero(nudged.indices[nudged.indptr[row] : nudged.indptr[row + 1]] != row)[0]
+    )
+    nudged.data[entry] *= 1 + 1e-15  # one entry one rounding step off its mirror
+    assert not is_exactly_symmetric(nudged)
+    assert not is_exactly_symmetric(nudged.toarray())
+    one_sided = K.tolil()
+    one_sided[0, K.shape[0] - 1] = 0.5  # an entry without its mirror
+    assert not is_exactly_symmetric(one_sided.tocsr())
+
+
+def test_a_kernel_not_exactly_symmetric_is_symmetrised_as_graphtools_does():
+    X, _ = simulate_rnn_training(6, 10, 8, 12, random_state=0)
+    K = multislice_kernel(X, interstep_knn=5).tolil()
+    K[0, 7] = K[0, 7] + 0.25  # now K[0, 7] != K[7, 0]
+    K = K.tocsr()
+    for n_landmark in (None, 150):
+        ours = phate_embedding(K, t=6, n_landmark=n_landmark, mds_solver="smacof", random_state=0)
+        symmetrised = phate_embedding(
+            (K + K.T) / 2, t=6, n_landmark=n_landmark, mds_solver="smacof", random_state=0
+        )
+        np.testing.assert_array_equal(ours.embedding, symmetrised.embedding)

@@ -12,7 +12,12 @@ from sklearn.utils.extmath import randomized_svd
 from mmphate_widget.analysis.synthetic import simulate_rnn_training
 from mmphate_widget.engine.embedding import phate_embedding
 from mmphate_widget.engine.kernel import multislice_kernel
-from mmphate_widget.engine.landmarks import attach, right_singular_vectors, spectral_landmarks
+from mmphate_widget.engine.landmarks import (
+    attach,
+    diffusion_operator,
+    right_singular_vectors,
+    spectral_landmarks,
+)
 
 
 def _kernel(n_epochs: int = 6, random_state: int = 1) -> sparse.csr_matrix:
@@ -50,10 +55,23 @@ def test_a_matrix_of_low_rank_gives_its_singular_vectors_and_zero_rows():
     np.testing.assert_array_equal(ours[5:], 0.0)
 
 
+def test_diffusion_operator_is_graphtools_and_shares_the_kernels_indices():
+    graph = _graph(_kernel(), 150)  # graphtools drops the kernel's entries below 1e-4 in place
+    kernel = graph.kernel
+    entries = kernel.data.copy()
+    ours = diffusion_operator(kernel)
+    expected = graph.diff_op
+    np.testing.assert_array_equal(ours.data, expected.data)
+    np.testing.assert_array_equal(ours.indices, expected.indices)
+    np.testing.assert_array_equal(ours.indptr, expected.indptr)
+    assert ours.indices is kernel.indices and ours.indptr is kernel.indptr
+    np.testing.assert_array_equal(kernel.data, entries)  # the kernel keeps its own values
+
+
 def test_landmark_operators_are_graphtools_for_the_same_clusters():
     kernel = _kernel()
     graph = _graph(kernel, 150)
-    ours = spectral_landmarks(graph.kernel, graph.diff_op, 150, n_svd=30, random_state=0)
+    ours = spectral_landmarks(graph.kernel, 150, n_svd=30, random_state=0)
     n_nodes = kernel.shape[0]
     labels = np.unique(ours.clusters)
     assert ours.clusters.shape == (n_nodes,)
@@ -70,8 +88,8 @@ def test_landmark_operators_are_graphtools_for_the_same_clusters():
 def test_spectral_landmarks_are_deterministic_and_cluster_like_graphtools():
     kernel = _kernel()
     graph = _graph(kernel, 150)
-    a = spectral_landmarks(graph.kernel, graph.diff_op, 150, n_svd=30, svd_iter=2, random_state=4)
-    b = spectral_landmarks(graph.kernel, graph.diff_op, 150, n_svd=30, svd_iter=2, random_state=4)
+    a = spectral_landmarks(graph.kernel, 150, n_svd=30, svd_iter=2, random_state=4)
+    b = spectral_landmarks(graph.kernel, 150, n_svd=30, svd_iter=2, random_state=4)
     np.testing.assert_array_equal(a.clusters, b.clusters)
     np.testing.assert_array_equal(a.operator, b.operator)
     # graphtools' landmarks on the same graph: k-means on the same spectral coordinates gives
@@ -84,7 +102,7 @@ def test_spectral_landmarks_are_deterministic_and_cluster_like_graphtools():
 
 def test_attached_landmarks_are_what_phate_diffuses():
     graph = _graph(_kernel(), 120)
-    landmarks = spectral_landmarks(graph.kernel, graph.diff_op, 120, n_svd=30, random_state=0)
+    landmarks = spectral_landmarks(graph.kernel, 120, n_svd=30, random_state=0)
     attach(graph, landmarks)
     assert graph.landmark_op is landmarks.operator
     assert graph.transitions is landmarks.transitions

@@ -14,7 +14,7 @@ from mmphate_widget.analysis.synthetic import simulate_rnn_training
 from mmphate_widget.engine.distances import pairwise_distances
 from mmphate_widget.engine.embedding import phate_embedding
 from mmphate_widget.engine.kernel import multislice_kernel
-from mmphate_widget.engine.mds import smacof, smacof_embedding
+from mmphate_widget.engine.mds import classic_mds, smacof, smacof_embedding
 
 
 def _distances(n: int = 150, seed: int = 0) -> np.ndarray:
@@ -79,6 +79,17 @@ def test_smacof_lowers_the_stress_and_handles_duplicate_points():
     np.testing.assert_allclose(ours, expected, rtol=0, atol=1e-9 * np.abs(expected).max())
     init_stress = ((squareform(pdist(init)) - D) ** 2).sum() / 4  # each pair counted twice
     assert np.isfinite(ours).all() and stress < init_stress
+
+
+@pytest.mark.parametrize("n_components", [2, 3])
+def test_classic_mds_is_phates_to_the_last_bit(n_components):
+    rng = np.random.default_rng(4)
+    D = squareform(pdist(rng.normal(size=(400, 12))))
+    before = D.copy()
+    np.testing.assert_array_equal(
+        classic_mds(D, n_components, 3), phate.mds.classic(D, n_components=n_components, random_state=3)
+    )
+    np.testing.assert_array_equal(D, before)  # the distances are not the temporary
 
 
 def test_smacof_embedding_equals_phate_embed_mds():

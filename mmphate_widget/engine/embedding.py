@@ -35,7 +35,15 @@ from scipy import sparse
 from .landmarks import attach, spectral_landmarks
 from .mds import smacof_embedding
 
-__all__ = ["PhateResult", "phate_embedding", "select_t", "singular_values", "von_neumann_entropy"]
+__all__ = [
+    "PhateResult",
+    "diffusion_potential",
+    "is_exactly_symmetric",
+    "phate_embedding",
+    "select_t",
+    "singular_values",
+    "von_neumann_entropy",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +120,47 @@ def select_t(diff_op: np.ndarray, t_max: int = 100) -> int:
     return int(phate.vne.find_knee_point(y=entropy, x=np.arange(t_max)))
 
 
+def diffusion_potential(diff_op: np.ndarray, t: int, gamma: float) -> np.ndarray:
+    """phate's diffusion potential of ``diff_op`` at time ``t`` (``PHATE._calculate_potential``).
+
+    ``P^t`` by numpy's ``matrix_power``, as phate takes it, and then phate's transform
+    (``-log(P^t + 1e-7)`` for ``gamma = 1``, ``P^t`` for ``gamma = -1``, otherwise
+    ``(P^t)^c / c`` with ``c = (1 - gamma) / 2``), applied in place: the same values, without
+    phate's two further N x N arrays.
+    """
+    potential = np.linalg.matrix_power(diff_op, t)
+    if np.shares_memory(potential, diff_op):  # t = 1 returns the operator itself
+        potential = potential.copy()
+    if gamma == 1:
+        potential += 1e-7
+        np.log(potential, out=potential)
+        np.negative(potential, out=potential)
+    elif gamma != -1:
+        c = (1 - gamma) / 2
+        potential **= c
+        potential /= c
+    return potential
+
+
+def is_exactly_symmetric(kernel: sparse.spmatrix | np.ndarray) -> bool:
+    """Whether ``kernel`` equals its transpose entry for entry (no tolerance)."""
+    if not sparse.issparse(kernel):
+        return bool(np.array_equal(kernel, np.asarray(kernel).T))
+    matrix = sparse.csr_matrix(kernel)
+    if matrix.has_canonical_format is False:
+        matrix = matrix.copy()
+        matrix.sum_duplicates()
+    transposed = matrix.T.tocsr()
+    transposed.sum_duplicates()  # sorts the indices
+    if not matrix.has_sorted_indices:
+        matrix = matrix.sorted_indices()
+    return (
+        np.array_equal(matrix.indptr, transposed.indptr)
+        and np.array_equal(matrix.indices, transposed.indices)
+        and np.array_equal(matrix.data, transposed.data)
+    )
+
+
 def phate_embedding(
     kernel: sparse.spmatrix,
     *,
@@ -182,13 +231,14 @@ def phate_embedding(
             n_jobs=n_jobs,
             random_state=random_state,
             verbose=log_level,
+            # graphtools' (K + K^T) / 2 of an exactly symmetric K is K again, as a second copy
+            kernel_symm=None if is_exactly_symmetric(kernel) else "+",
         )
         if landmarks is not None and landmark_method == "fast":
             attach(
                 graph,
                 spectral_landmarks(
                     graph.kernel,
-                    graph.diff_op,
                     landmarks,
                     n_svd=n_svd,
                     svd_iter=svd_iter,
@@ -210,9 +260,14 @@ def phate_embedding(
             t = select_t(operator.diff_op)
             operator.set_params(t=t)
         if mds_solver == "smacof":
-            # phate's MDS step with a leaner SMACOF (engine/mds.py) on phate's own potential
-            # (computed once and cached by the operator); transform() then only interpolates the
-            # landmark embedding to every node.
-            operator.embedding = smacof_embedding(operator._calculate_potential(), n_components, random_state)
-        embedding = operator.transform()
+            # phate's MDS step with a leaner SMACOF (engine/mds.py) on phate's potential, computed
+            # here in place and released once its distances are taken; then phate's last step,
+            # the interpolation of the landmark embedding to every node.
+            embedding = smacof_embedding(
+                diffusion_potential(operator.diff_op, int(t), gamma), n_components, random_state
+            )
+            if isinstance(graph, graphtools.graphs.LandmarkGraph):
+                embedding = graph.interpolate(embedding)
+        else:
+            embedding = operator.transform()
     return PhateResult(embedding=np.asarray(embedding, dtype=np.float64), t=int(t))

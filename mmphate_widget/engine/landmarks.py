@@ -7,7 +7,9 @@ of the diffusion operator and builds the landmark operator from the kernel rows 
 with graphtools' parameters). What differs is how the arrays are made:
 
 - the diffusion affinity ``D^-1/2 K D^-1/2`` is one scaling of the kernel's entries, not two sparse
-  matrix products;
+  matrix products, and it and the diffusion operator ``D^-1 K`` share the kernel's index arrays
+  (each costs 8 bytes per entry, not 12) and live only while they are needed: graphtools keeps
+  the operator on the graph for the rest of the fit, where landmark PHATE never reads it again;
 - the thin projection ``Q^T A`` of the randomized SVD is decomposed through the eigenvalues of its
   small Gram matrix instead of an SVD of the (n_svd + 10) x N matrix (25 s at a million nodes);
 - the kernel rows of each cluster are summed by one sparse product with the cluster indicator
@@ -36,7 +38,7 @@ from sklearn.cluster import MiniBatchKMeans
 from sklearn.preprocessing import normalize
 from sklearn.utils import check_random_state
 
-__all__ = ["Landmarks", "attach", "right_singular_vectors", "spectral_landmarks"]
+__all__ = ["Landmarks", "attach", "diffusion_operator", "right_singular_vectors", "spectral_landmarks"]
 
 #: graphtools' MiniBatchKMeans batch size for landmark clustering.
 KMEANS_BATCH = 10000
@@ -54,13 +56,30 @@ class Landmarks:
     """(N, L) row-stochastic transitions from nodes to landmarks (``transitions``)."""
 
 
+def _same_pattern(kernel: sparse.csr_matrix, data: np.ndarray) -> sparse.csr_matrix:
+    """A CSR matrix with ``kernel``'s index arrays (shared, not copied) and new ``data``."""
+    matrix = sparse.csr_matrix(kernel.shape, dtype=data.dtype)
+    matrix.data, matrix.indices, matrix.indptr = data, kernel.indices, kernel.indptr
+    matrix.has_sorted_indices = kernel.has_sorted_indices  # not the empty matrix's flag
+    return matrix
+
+
 def _diffusion_affinity(kernel: sparse.csr_matrix, degrees: np.ndarray) -> sparse.csr_matrix:
     """``D^-1/2 K D^-1/2`` by scaling the stored entries (graphtools' ``diff_aff``)."""
     scale = 1.0 / np.sqrt(degrees)
-    affinity = kernel.copy()
+    affinity = _same_pattern(kernel, kernel.data.copy())
     affinity.data *= np.repeat(scale, np.diff(kernel.indptr))
     affinity.data *= scale[affinity.indices]
     return affinity
+
+
+def diffusion_operator(kernel: sparse.csr_matrix) -> sparse.csr_matrix:
+    """The row-stochastic ``D^-1 K`` sharing ``kernel``'s index arrays.
+
+    The same values as graphtools' ``diff_op`` (scikit-learn's l1 ``normalize``, here applied in
+    place to a copy of the entries only).
+    """
+    return normalize(_same_pattern(kernel, kernel.data.copy()), norm="l1", axis=1, copy=False)
 
 
 def _svd_iterations(svd_iter: int | str, n_svd: int, n_nodes: int) -> int:
@@ -98,8 +117,11 @@ def _range_basis(affinity: sparse.csr_matrix, size: int, n_iter: int, random_sta
     """
     basis = check_random_state(random_state).normal(size=(affinity.shape[1], size))
     for _ in range(2 * n_iter):
-        basis = _orthonormal(affinity @ basis, passes=1)
-    return _orthonormal(affinity @ basis, passes=2)
+        # rebinding before re-basing keeps two N x size blocks alive, not three
+        basis = affinity @ basis
+        basis = _orthonormal(basis, passes=1)
+    basis = affinity @ basis
+    return _orthonormal(basis, passes=2)
 
 
 def right_singular_vectors(
@@ -120,8 +142,9 @@ def right_singular_vectors(
         _svd_iterations(svd_iter, n_svd, affinity.shape[0]),
         random_state,
     )
-    projection = np.ascontiguousarray((affinity @ basis).T)  # Q^T A, as A is symmetric
+    projection = affinity @ basis
     del basis
+    projection = np.ascontiguousarray(projection.T)  # Q^T A, as A is symmetric
     eigenvalues, vectors = scipy.linalg.eigh(projection @ projection.T, check_finite=False)
     top = np.argsort(eigenvalues)[::-1][:n_svd]
     singular = np.sqrt(np.clip(eigenvalues[top], 0.0, None))
@@ -129,14 +152,16 @@ def right_singular_vectors(
     # 1e-6 of it (a matrix of lower rank than n_svd; a diffusion affinity's top 100 are far above)
     # carry no spectral information: they are returned as zero rows, not as amplified rounding.
     kept = singular > singular[0] * 1e-6
-    right = np.zeros((len(top), projection.shape[1]))
-    right[kept] = (vectors[:, top[kept]].T @ projection) / singular[kept, None]
+    right = vectors[:, top[kept]].T @ projection
+    del projection
+    right /= singular[kept, None]
+    if not kept.all():
+        right = np.concatenate([right, np.zeros((len(top) - int(kept.sum()), right.shape[1]))])
     return right
 
 
 def spectral_landmarks(
     kernel: sparse.spmatrix,
-    diff_op: sparse.spmatrix,
     n_landmark: int,
     *,
     n_svd: int = 100,
@@ -148,9 +173,8 @@ def spectral_landmarks(
     Parameters
     ----------
     kernel : sparse matrix of shape (N, N)
-        The graph's symmetric affinity kernel (``graph.kernel``).
-    diff_op : sparse matrix of shape (N, N)
-        Its row-normalised diffusion operator (``graph.diff_op``).
+        The graph's symmetric affinity kernel (``graph.kernel``). Its row-normalised diffusion
+        operator (graphtools' ``graph.diff_op``) is computed here and released again.
     n_landmark : int
         Number of k-means clusters (landmarks).
     n_svd : int, default 100
@@ -168,8 +192,10 @@ def spectral_landmarks(
     affinity = _diffusion_affinity(kernel, degrees)
     vt = right_singular_vectors(affinity, n_svd, svd_iter, random_state)
     del affinity
-    coordinates = diff_op @ np.ascontiguousarray(vt.T)
+    vectors = np.ascontiguousarray(vt.T)
     del vt
+    coordinates = diffusion_operator(kernel) @ vectors
+    del vectors
     kmeans = MiniBatchKMeans(
         n_landmark,
         init_size=3 * n_landmark,

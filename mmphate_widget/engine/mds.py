@@ -22,13 +22,13 @@ import logging
 import time
 
 import numpy as np
-import phate.mds
 import scipy.spatial
 from scipy.spatial.distance import cdist
+from sklearn.decomposition import PCA
 
 from .distances import pairwise_distances, row_blocks
 
-__all__ = ["smacof", "smacof_embedding"]
+__all__ = ["classic_mds", "smacof", "smacof_embedding"]
 
 logger = logging.getLogger(__name__)
 
@@ -101,16 +101,32 @@ def smacof(
     return X, stress, n_iter
 
 
+def classic_mds(distances: np.ndarray, n_components: int, random_state: int | None) -> np.ndarray:
+    """phate's classical MDS (``phate.mds.classic``) with one N x N temporary instead of four.
+
+    The squared distances, centred by their column means and then their row means, and a
+    randomized PCA of the result, as phate computes them; here the centring and scikit-learn's PCA
+    (``copy=False``) work in place on the one array of squares. The same values.
+    """
+    centred = np.square(distances)
+    centred -= centred.mean(axis=0)[None, :]
+    centred -= centred.mean(axis=1)[:, None]
+    pca = PCA(n_components=n_components, svd_solver="randomized", random_state=random_state, copy=False)
+    return pca.fit_transform(centred)
+
+
 def smacof_embedding(potential: np.ndarray, n_components: int, random_state: int | None) -> np.ndarray:
     """phate's metric MDS with SMACOF (``phate.mds.embed_MDS(how="metric", solver="smacof")``).
 
     Euclidean distances between the rows of ``potential``, phate's classical MDS as the start,
     :func:`smacof` with phate's settings (3000 iterations at most, ``eps=1e-6``), then the Procrustes
-    rotation onto the classical solution that phate applies.
+    rotation onto the classical solution that phate applies. The potential is not needed once its
+    distances are taken: a caller that hands it over without keeping a reference lets it go then.
     """
     start = time.perf_counter()
     distances = pairwise_distances(potential)
-    classic = phate.mds.classic(distances, n_components=n_components, random_state=random_state)
+    del potential
+    classic = classic_mds(distances, n_components, random_state)
     embedding, _, n_iter = smacof(distances, classic)
     logger.info(
         "Metric MDS (SMACOF) of %d points: %d iterations, %.1f s.",
