@@ -144,7 +144,7 @@ def test_exact_symmetry_is_told_from_near_symmetry():
         nudged.indptr[row]
         + np.flatnonzero(nudged.indices[nudged.indptr[row] : nudged.indptr[row + 1]] != row)[0]
     )
-    nudged.data[entry] *= 1 + 1e-15  # one entry one rounding step off its mirror
+    nudged.data[entry] *= 1 + 1e-15  # one entry a few rounding steps off its mirror
     assert not is_exactly_symmetric(nudged)
     assert not is_exactly_symmetric(nudged.toarray())
     one_sided = K.tolil()

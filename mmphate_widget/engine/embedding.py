@@ -147,13 +147,11 @@ def is_exactly_symmetric(kernel: sparse.spmatrix | np.ndarray) -> bool:
     if not sparse.issparse(kernel):
         return bool(np.array_equal(kernel, np.asarray(kernel).T))
     matrix = sparse.csr_matrix(kernel)
-    if matrix.has_canonical_format is False:
+    if not matrix.has_canonical_format:  # sorted indices, no duplicates
         matrix = matrix.copy()
         matrix.sum_duplicates()
     transposed = matrix.T.tocsr()
-    transposed.sum_duplicates()  # sorts the indices
-    if not matrix.has_sorted_indices:
-        matrix = matrix.sorted_indices()
+    transposed.sum_duplicates()
     return (
         np.array_equal(matrix.indptr, transposed.indptr)
         and np.array_equal(matrix.indices, transposed.indices)
