@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import numpy as np
 import pytest
 import torch
 
-from mmphate_widget import HiddenStateRecorder
+from mmphate_widget import MMPHATE, HiddenStateRecorder
 from mmphate_widget.widget.live import LiveRefitter
 
 torch.set_num_threads(1)
@@ -88,6 +89,50 @@ def test_a_failing_fit_is_reported_and_the_next_one_still_runs(caplog):
     train(layer, rec, 5, start=1)
     live.stop()
     assert live.status.error is None and live.status.epochs_fitted == 6
+
+
+def test_background_fits_show_each_warning_once(caplog):
+    layer, rec = recorder()
+    fits = []
+    live = LiveRefitter(rec, refit_every=1, on_fit=fits.append, verbose=False, **PARAMS)
+    unstable = "unit clusters are unstable"
+    with caplog.at_level(logging.WARNING):
+        for epoch in range(4):
+            train(layer, rec, 1, start=epoch)
+            live.wait()
+        warned = [r.getMessage() for r in caplog.records if unstable in r.getMessage()]
+        # every one of these fits logged the warning, with its own stability; it is shown once
+        assert sum(model.cluster_stability_ < 0.6 for model in fits) >= 3
+        assert len(warned) == 1 and f"stability {fits[0].cluster_stability_:.2f}" in warned[0]
+        # fits in any other thread log every time
+        caplog.clear()
+        hidden, epochs, _ = rec.snapshot()
+        for _ in range(2):
+            model = MMPHATE(verbose=False, **PARAMS).fit(hidden, epochs=epochs)
+        assert model.cluster_stability_ < 0.6
+        assert sum(unstable in r.getMessage() for r in caplog.records) == 2
+        # a second refitter shows it again, once
+        caplog.clear()
+        layer2, rec2 = recorder()
+        other = LiveRefitter(rec2, refit_every=1, verbose=False, **PARAMS)
+        for epoch in range(4):
+            train(layer2, rec2, 1, start=epoch)
+            other.wait()
+        other.stop(final_fit=False)
+        assert sum(unstable in r.getMessage() for r in caplog.records) == 1
+    live.stop(final_fit=False)
+
+
+def test_every_engine_logger_drops_repeats_of_background_fits():
+    from mmphate_widget.widget import live
+
+    engine = [
+        logger
+        for name, logger in logging.Logger.manager.loggerDict.items()
+        if name.startswith("mmphate_widget.engine.") and isinstance(logger, logging.Logger)
+    ]
+    assert len(engine) >= 5
+    assert all(live._SHOW_ONCE in logger.filters for logger in engine)
 
 
 def test_bad_settings_fail_at_once():

@@ -8,6 +8,11 @@ picked up by the next one). Each new fit is aligned to the previous one (orthogo
 the nodes they share; cluster ids kept where units stay together) before it is handed on, so a
 view that switches to it does not jump. The training loop never waits: listening copies nothing
 and starting a fit only starts a thread.
+
+Each background fit would log the engine's warnings again (the same advice, e.g. "the 2 unit
+clusters are unstable", with new numbers), and in a notebook they land in whichever cell is
+running. A refitter shows each kind of warning once; its later background fits drop the repeats.
+The final fit of :meth:`LiveRefitter.stop` runs in the caller's thread and logs as any fit does.
 """
 
 from __future__ import annotations
@@ -21,12 +26,45 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..engine import cluster, embedding, estimator, kernel, mds
 from ..engine.alignment import align_embedding, match_cluster_ids
 from ..engine.estimator import MMPHATE
 
 __all__ = ["LiveRefitter", "LiveStatus"]
 
 _log = logging.getLogger(__name__)
+
+
+class _FitThread(threading.Thread):
+    """A refitter's background fit; carries the warnings that its refitter has shown already."""
+
+    def __init__(self, target: Callable[[], None], shown: set[tuple[str, str]]) -> None:
+        super().__init__(target=target, name="mmphate-live-fit", daemon=True)
+        self.shown_warnings = shown
+
+
+class _ShowOnce(logging.Filter):
+    """Drops an engine warning, logged in a background fit, that the same refitter showed before.
+
+    Warnings are the same kind when they come from the same logger with the same format string,
+    whatever their arguments. Records of other threads and below WARNING pass unchanged.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        thread = threading.current_thread()
+        if not isinstance(thread, _FitThread) or record.levelno < logging.WARNING:
+            return True
+        kind = (record.name, str(record.msg))
+        if kind in thread.shown_warnings:
+            return False
+        thread.shown_warnings.add(kind)
+        return True
+
+
+# A logger's filters see only what is logged through it, so each engine logger gets one.
+_SHOW_ONCE = _ShowOnce()
+for _module in (cluster, embedding, estimator, kernel, mds):
+    _module.logger.addFilter(_SHOW_ONCE)
 
 
 @dataclass(frozen=True)
@@ -124,6 +162,7 @@ class LiveRefitter:
         self._on_status = on_status
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._shown_warnings: set[tuple[str, str]] = set()
         self._started_at = 0  # epochs in the recording when the last fit started
         self.model: MMPHATE | None = None
         self.status = LiveStatus(epochs_recorded=len(recorder))
@@ -143,7 +182,7 @@ class LiveRefitter:
             if self.status.stopped or not due or (self._thread is not None and self._thread.is_alive()):
                 return False
             self._started_at = n
-            self._thread = threading.Thread(target=self._fit_now, name="mmphate-live-fit", daemon=True)
+            self._thread = _FitThread(self._fit_now, self._shown_warnings)
             self.status = replace(self.status, fitting=True)
             status = self.status
         self._emit(status)
