@@ -112,6 +112,45 @@ def test_sgd_mds_convergence_warning_is_logged_even_when_quiet(caplog, capsys):
     assert phate_logger.filters == []
 
 
+def test_phate_log_filters_act_on_their_own_threads_records_only(caplog):
+    import logging
+    import threading
+
+    from mmphate_widget.engine import embedding
+
+    phate_logger = logging.getLogger("graphtools")  # tasklogger's: it does not propagate
+    seen: list[str] = []
+    collect = logging.Handler()
+    collect.emit = lambda record: seen.append(record.getMessage())
+    phate_logger.addHandler(collect)
+    level = phate_logger.level
+    phate_logger.setLevel(logging.INFO)
+    entered, release = threading.Event(), threading.Event()
+
+    def quiet_fit_beside():
+        with embedding._phate_log(False):
+            entered.set()
+            release.wait(10)
+
+    beside = threading.Thread(target=quiet_fit_beside)
+    beside.start()
+    entered.wait(10)
+    sgd = "SGD-MDS may not have converged: stress changed by -1.0% in final iterations. Consider more."
+    try:
+        with embedding._phate_log(True), caplog.at_level(logging.WARNING, logger=embedding.logger.name):
+            phate_logger.info("Calculating PHATE...")  # a verbose fit's log, beside a quiet fit
+            phate_logger.warning(sgd)
+    finally:
+        release.set()
+        beside.join()
+        phate_logger.removeHandler(collect)
+        phate_logger.setLevel(level)
+    assert seen == ["Calculating PHATE...", sgd]
+    ours = [r.getMessage() for r in caplog.records if r.name == embedding.logger.name]
+    assert len(ours) == 1 and "SGD-MDS may not have converged" in ours[0]  # passed on once
+    assert phate_logger.filters == []
+
+
 @pytest.mark.parametrize("t", [1, 2, 3, 11])
 @pytest.mark.parametrize("gamma", [0, 1, -1, 0.3])
 def test_diffusion_potential_is_phates_and_leaves_the_operator_alone(t, gamma):

@@ -240,6 +240,28 @@ def test_landmark_path_hands_phate_unit_major_nodes_and_restores_the_order(monke
     np.testing.assert_allclose(model.embedding_[:, 0], np.asarray(spec_kernel.sum(axis=1)).ravel())
 
 
+def test_a_quiet_fit_leaves_the_stdout_of_other_threads_alone(capsys):
+    import sys
+    import threading
+    import time
+
+    # a live refit runs beside the training loop, whose prints must all arrive
+    X, _ = simulate_rnn_training(8, 20, 12, 10, random_state=0)
+    done = threading.Event()
+    fit = threading.Thread(target=lambda: (MMPHATE(n_landmark=500, verbose=False).fit(X), done.set()))
+    stdout = sys.stdout
+    fit.start()
+    printed, swapped = 0, 0
+    while not done.is_set():
+        swapped += sys.stdout is not stdout
+        print("training line")
+        printed += 1
+        time.sleep(0.002)
+    fit.join()
+    assert printed > 10 and swapped == 0
+    assert capsys.readouterr().out.count("training line") == printed
+
+
 def test_quiet_fit_prints_nothing_even_from_phate():
     import io
     import logging

@@ -19,9 +19,9 @@ warning, which is always passed on to this module's logger (``mmphate_widget.eng
 from __future__ import annotations
 
 import contextlib
-import io
 import logging
 import numbers
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -52,13 +52,21 @@ _SGD_MDS_WARNING = "SGD-MDS may not have converged"
 
 
 class _PhateLogFilter(logging.Filter):
-    """Passes phate's SGD-MDS warning on to our logger; when quiet, drops phate's log below ERROR."""
+    """Passes phate's SGD-MDS warning on to our logger; when quiet, drops phate's log below ERROR.
+
+    The ``graphtools`` logger is shared by every thread, so a filter acts only on the records of
+    the thread that installed it (the fit it belongs to): a quiet fit in a background thread does
+    not silence a verbose fit beside it, and a warning is passed on once, not once per fit running.
+    """
 
     def __init__(self, quiet: bool) -> None:
         super().__init__()
         self.quiet = quiet
+        self.thread = threading.get_ident()
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.thread != self.thread:
+            return True  # another fit's filter decides on its own records
         message = record.getMessage().strip()  # tasklogger indents by the tasks running
         if record.levelno == logging.WARNING and message.startswith(_SGD_MDS_WARNING):
             # phate's own advice (n_iter, learning_rate) names settings MMPHATE does not expose
@@ -215,12 +223,12 @@ def phate_embedding(
     landmarks = n_landmark if n_landmark is not None and n_landmark < n_nodes else None
     if isinstance(random_state, numbers.Integral):
         random_state = int(random_state)
-    quiet = contextlib.nullcontext() if verbose else contextlib.redirect_stdout(io.StringIO())
-    # phate and graphtools log through tasklogger, whose handler keeps the stdout it first saw, so
-    # redirecting stdout does not silence it. Their level stays at WARNING (False) even when quiet,
-    # so that the SGD-MDS convergence warning is emitted at all; _phate_log drops the rest.
+    # phate and graphtools log through tasklogger, whose handler keeps the stdout it first saw.
+    # Their level stays at WARNING (False) even when quiet, so that the SGD-MDS convergence warning
+    # is emitted at all; _phate_log drops the rest. (sys.stdout is left alone: redirecting it would
+    # swallow the prints of every other thread, such as a training loop beside a live refit.)
     log_level = bool(verbose)
-    with quiet, _phate_log(log_level):
+    with _phate_log(log_level):
         graph = graphtools.Graph(
             kernel,
             precomputed="affinity",
