@@ -286,10 +286,21 @@ def test_quiet_fit_prints_nothing_even_from_phate():
 
 
 @pytest.mark.parametrize(
-    ("n_nodes", "expected"), [(3_000, 2000), (48_000, 2000), (150_000, 3000), (1_000_000, 4000)]
+    ("n_nodes", "expected"),
+    [
+        (1_500, None),  # exact PHATE
+        (2_000, None),
+        (2_400, 600),  # at least 4 nodes per landmark
+        (6_144, 1536),
+        (8_000, 2000),
+        (48_000, 2000),
+        (150_000, 3000),
+        (1_000_000, 4000),
+    ],
 )
 def test_auto_landmarks_grow_with_the_nodes_within_bounds(n_nodes, expected):
-    assert estimator_module.resolve_n_landmark("auto", n_nodes) == expected
+    chosen = estimator_module.resolve_n_landmark("auto", n_nodes)
+    assert (chosen if chosen < n_nodes else None) == expected  # the fit's own test of "exact"
     assert estimator_module.resolve_n_landmark(700, n_nodes) == 700
     assert estimator_module.resolve_n_landmark(None, n_nodes) is None
 
@@ -330,9 +341,10 @@ def test_defaults_use_the_logged_sparse_kernel_and_auto_landmarks(caplog, monkey
     with caplog.at_level(logging.INFO):
         model = MMPHATE(verbose=False).fit(X)
     assert "nearest slices of the same unit only (interstep_neighbors=50)" in caplog.text
-    assert seen["n_landmark"] == 2000  # fewer nodes than landmarks: phate runs without them
+    assert seen["n_landmark"] == 900  # a small tensor: one landmark per 4 nodes
+    assert "n_landmark='auto': 900 landmarks for 3600 nodes" in caplog.text
     assert seen["mds_solver"] == "smacof"
-    assert "mds_solver='auto': smacof for 2000 points" in caplog.text
+    assert "mds_solver='auto': smacof for 900 points" in caplog.text
     exact = estimator_module.multislice_kernel(X, interstep_knn=25)
     assert model.kernel_.nnz < exact.nnz
 
