@@ -29,6 +29,28 @@ def test_deterministic_with_fixed_seed():
     assert means == sorted(means, reverse=True)
 
 
+def test_no_more_clusters_than_distinct_trajectories(caplog):
+    import warnings
+
+    two_kinds = np.array([[2.0, 3.0, 4.0]] * 3 + [[3.0, 2.0, 1.0]] * 4)
+    with warnings.catch_warnings(), caplog.at_level(logging.WARNING):
+        warnings.simplefilter("error")  # no ConvergenceWarning from empty k-means clusters
+        labels = cluster_units(two_kinds, 3, random_state=0)
+        same = cluster_units(np.zeros((5, 4)), 2, random_state=0)  # e.g. 2 time steps: all 0
+        assert choose_n_clusters(np.zeros((5, 4))) == 1
+        assert choose_n_clusters(two_kinds) == 2
+        np.testing.assert_array_equal(cluster_units(two_kinds, "auto", random_state=0), labels)
+    np.testing.assert_array_equal(labels, [0, 0, 0, 1, 1, 1, 1])  # id 0: the higher mean
+    np.testing.assert_array_equal(same, np.zeros(5))
+    assert (
+        "Only 2 of the 7 units' inter-step entropy trajectories differ, so they form 2 clusters, not 3"
+        in (caplog.text)
+    )
+    assert "Only 1 of the 5 units' inter-step entropy trajectories differ, so they form 1 cluster, not 2" in (
+        caplog.text
+    )
+
+
 def test_bad_n_clusters():
     with pytest.raises(ValueError, match="n_clusters=5 must be between 1 and the number of units \\(4\\)"):
         cluster_units(np.zeros((4, 3)), 5)

@@ -240,6 +240,20 @@ def test_landmark_path_hands_phate_unit_major_nodes_and_restores_the_order(monke
     np.testing.assert_allclose(model.embedding_[:, 0], np.asarray(spec_kernel.sum(axis=1)).ravel())
 
 
+def test_two_time_steps_give_one_unit_cluster_and_say_why(caplog):
+    import logging
+    import warnings
+
+    # one distance per unit and epoch: every inter-step entropy is 0, all trajectories alike
+    X, _ = simulate_rnn_training(15, 2, 8, 10, random_state=0)
+    with warnings.catch_warnings(), caplog.at_level(logging.WARNING):
+        warnings.simplefilter("error")  # not scikit-learn's ConvergenceWarning for empty clusters
+        model = MMPHATE(interstep_knn=10, verbose=False).fit(X)
+    assert np.all(model.interstep_entropy_ == 0)
+    assert model.n_clusters_ == 1 and np.all(model.unit_clusters_ == 0)
+    assert "so they form 1 cluster, not 2" in caplog.text
+
+
 def test_a_quiet_fit_leaves_the_stdout_of_other_threads_alone(capsys):
     import sys
     import threading

@@ -122,7 +122,7 @@ def choose_n_clusters(
     interstep_entropy : array-like of shape (n_units, n_epochs)
     max_clusters : int, default 8
         Largest k considered; capped at ``n_units - 1`` (with one unit per cluster there is no
-        dispersion left to compare).
+        dispersion left to compare) and at the number of distinct trajectories.
     n_references : int, default 20
         Reference sets.
     n_init : int, default 10
@@ -141,7 +141,8 @@ def choose_n_clusters(
         raise ValueError(f"max_clusters={max_clusters!r} must be a positive integer.")
     if isinstance(n_references, bool) or not isinstance(n_references, numbers.Integral) or n_references < 2:
         raise ValueError(f"n_references={n_references!r} must be an integer >= 2.")
-    k_max = min(int(max_clusters), n_units - 1)
+    # more clusters than distinct trajectories leave some empty (k-means warns)
+    k_max = min(int(max_clusters), n_units - 1, len(np.unique(features, axis=0)))
     if k_max < 2:
         return 1
     # Principal axes of the (column-centred) features; W_k does not change under rotation, so
@@ -206,6 +207,21 @@ def cluster_units(
     if isinstance(n_clusters, str):  # "auto", validated above
         n_clusters = choose_n_clusters(traj, n_init=n_init, random_state=random_state)
     k = int(n_clusters)
+    features = cluster_features(traj)
+    distinct = len(np.unique(features, axis=0))
+    if distinct < k:
+        # k-means would return empty clusters (with scikit-learn's ConvergenceWarning)
+        logger.warning(
+            "Only %d of the %d units' inter-step entropy trajectories differ, so they form %d "
+            "cluster%s, not %d. (For instance, with 2 time steps every inter-step entropy is 0: "
+            "one distance per unit and epoch.)",
+            distinct,
+            traj.shape[0],
+            distinct,
+            "" if distinct == 1 else "s",
+            k,
+        )
+        k = distinct
     with threadpool_limits(1):
-        raw = _kmeans(cluster_features(traj), k, n_init, random_state).labels_
+        raw = _kmeans(features, k, n_init, random_state).labels_
     return _ordered_labels(traj, raw, k)
