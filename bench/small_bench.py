@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+from pathlib import Path
 
 import numpy as np
 from engine_bench import OUT, _cores, fmt, measure, table_head, write_section
@@ -47,7 +48,7 @@ SMALL = [
 CONFIGS = ("reference", "defaults")
 
 
-def cut(network: str, n_epochs: int) -> tuple[str, object]:
+def cut(network: str, n_epochs: int) -> tuple[str, Path]:
     """``n_epochs`` evenly spaced epochs of a cached network, saved once; (name, path)."""
     name = f"{network}_e{n_epochs}"
     path = OUT / "small" / f"{name}.npy"

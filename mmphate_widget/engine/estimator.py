@@ -104,7 +104,7 @@ def resolve_n_landmark(n_landmark: int | str | None, n_nodes: int) -> int | None
     to cost inter-step neighborhood preservation. Small tensors keep at least 4 nodes per
     landmark (from 2000 to 8000 nodes, ``n_nodes // 4``): nearly one landmark per node costs the
     time of exact PHATE without its exactness, and on the benchmark's small tensors a quarter
-    of the nodes gave the same preservation 1.3 to 3x faster. Up to 2000 nodes there are no
+    of the nodes gave the same preservation 1.3 to 3.7x faster. Up to 2000 nodes there are no
     landmarks, as in phate. (The real-network benchmark, ``bench/`` in the source repository.)
     """
     if not (isinstance(n_landmark, str) and n_landmark == "auto"):

@@ -65,6 +65,7 @@ class _ShowOnce(logging.Filter):
 _SHOW_ONCE = _ShowOnce()
 for _module in (cluster, embedding, estimator, kernel, mds):
     _module.logger.addFilter(_SHOW_ONCE)
+del _module
 
 
 @dataclass(frozen=True)
