@@ -110,7 +110,8 @@ def report(rows: dict) -> str:
     stamps = sorted(r.get("measured", "") for r in rows.values())
     summary = (
         f"Over the {len(speedups)} tensors: the defaults {min(speedups):.1f}x to {max(speedups):.1f}x faster "
-        f"than the reference, {min(memories):.1f}x to {max(memories):.1f}x less memory; the worst "
+        f"than the reference, a peak-memory ratio (the reference's over ours) of {min(memories):.1f}x to "
+        f"{max(memories):.1f}x; the worst "
         "difference in preservation, per score: " + ", ".join(f"{k} {worst[k]:+.3f}" for k in SCORES) + "."
         if speedups
         else "Nothing measured yet."
