@@ -426,6 +426,19 @@ def main() -> None:
     text = report(rows)
     print("\n" + text)
     if args.update_results:
+        missing = [
+            f"{net.name} / {name}"
+            for net in [*SUITE, *HELD_OUT]
+            for name in ("reference", "defaults")
+            if (net.name, name) not in rows
+        ]
+        if missing:
+            # bench/out/ is git-ignored: on a fresh clone the saved rows are not there, and the
+            # section would be rewritten without the measurements it holds now.
+            raise SystemExit(
+                f"Not rewriting RESULTS.md: {len(missing)} rows of the suite are not in {SAVED} "
+                f"(e.g. {missing[0]}). Measure them first (the plans above), then report again."
+            )
         write_section(BEGIN, END, "## Real networks (issue 7)", text)
 
 
