@@ -11,7 +11,8 @@ process from the saved embeddings, so it never counts towards a run's time or me
     python bench/engine_bench.py --quick            # our engine only, small sizes
     python bench/engine_bench.py --only "HAR size" --update-results   # re-measure some rows, keep the rest
 
-Results: ``bench/out/engine_results.json`` and ``bench/out/engine_results.md``; with
+Results: ``bench/results/engine.json`` (the measured rows, kept in git beside RESULTS.md, so that a
+later ``--only`` run or report on a fresh clone still has them) and ``bench/out/engine_results.md``; with
 ``--update-results`` the generated part of ``bench/RESULTS.md`` (between the ``engine:begin`` and
 ``engine:end`` markers) is replaced. Run it on a quiet machine: both cores are used.
 """
@@ -32,6 +33,9 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
+#: Measured rows of every benchmark, tracked in git (``bench/out/`` holds only regenerable files:
+#: tensors, embeddings).
+SAVED_ROWS = HERE / "results"
 RESULTS = HERE / "RESULTS.md"
 BEGIN, END = "<!-- engine:begin -->", "<!-- engine:end -->"
 
@@ -315,7 +319,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     plan = QUICK if args.quick else FULL
-    saved = OUT / "engine_results.json"
+    saved = SAVED_ROWS / "engine.json"
     previous = {}
     if args.only:
         if not saved.exists():
@@ -329,6 +333,7 @@ def main() -> None:
         else:
             rows.append(run(label, shape, impl, options, args.timeout))
     OUT.mkdir(parents=True, exist_ok=True)
+    saved.parent.mkdir(parents=True, exist_ok=True)
     saved.write_text(json.dumps(rows, indent=1))
     text = report(rows)
     (OUT / "engine_results.md").write_text(text + "\n")

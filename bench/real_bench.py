@@ -10,7 +10,7 @@ preservation (intra and inter, k = 10 and 40) is scored afterwards from the save
     python bench/real_bench.py suite --held-out --configs reference defaults   # the held-out networks
     python bench/real_bench.py report --update-results   # rewrite the real-network part of RESULTS.md
 
-Measured rows are kept in ``bench/out/real_results.json`` and reused: a plan measures only the
+Measured rows are kept in ``bench/results/real.json`` (tracked in git) and reused: a plan measures only the
 rows it does not have yet (``--redo NAME`` measures the configurations named again). Run on a
 quiet machine.
 """
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from engine_bench import DEMO, OUT, _cores, fmt, measure, table_head, tensor_path, write_section
+from engine_bench import DEMO, SAVED_ROWS, _cores, fmt, measure, table_head, tensor_path, write_section
 from real_networks import HELD_OUT, SUITE, Network, describe
 
 
@@ -53,7 +53,7 @@ def info(tensor: Network | Simulated) -> dict:
     return describe(tensor)
 
 
-SAVED = OUT / "real_results.json"
+SAVED = SAVED_ROWS / "real.json"
 BEGIN, END = "<!-- real:begin -->", "<!-- real:end -->"
 SCORES = ("intra@10", "inter@10", "intra@40", "inter@40")
 
@@ -433,8 +433,8 @@ def main() -> None:
             if (net.name, name) not in rows
         ]
         if missing:
-            # bench/out/ is git-ignored: on a fresh clone the saved rows are not there, and the
-            # section would be rewritten without the measurements it holds now.
+            # The rows measured before bench/results/ was tracked (up to 2026-12-06) were kept in the
+            # git-ignored bench/out/ and are lost: rewriting now would drop their measurements.
             raise SystemExit(
                 f"Not rewriting RESULTS.md: {len(missing)} rows of the suite are not in {SAVED} "
                 f"(e.g. {missing[0]}). Measure them first (the plans above), then report again."

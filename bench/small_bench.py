@@ -9,7 +9,7 @@ Each fit runs in its own process under ``/usr/bin/time -v`` (``engine_bench.meas
     python bench/real_networks.py && python bench/real_networks.py --held-out   # the networks, cached
     python bench/small_bench.py --update-results
 
-Measured rows are kept in ``bench/out/small_results.json`` and reused (``--redo`` measures again).
+Measured rows are kept in ``bench/results/small.json`` (tracked in git) and reused (``--redo`` measures again).
 Run on a quiet machine.
 """
 
@@ -21,11 +21,11 @@ import platform
 from pathlib import Path
 
 import numpy as np
-from engine_bench import OUT, _cores, fmt, measure, table_head, write_section
+from engine_bench import OUT, SAVED_ROWS, _cores, fmt, measure, table_head, write_section
 from real_networks import HELD_OUT, SUITE
 
 BEGIN, END = "<!-- small:begin -->", "<!-- small:end -->"
-SAVED = OUT / "small_results.json"
+SAVED = SAVED_ROWS / "small.json"
 SCORES = ("intra@10", "inter@10", "intra@40", "inter@40")
 NETWORKS = {net.name: net for net in [*SUITE, *HELD_OUT]}
 # (network, epochs kept): 1,440 to 12,800 nodes, below, around and above the 2,000 nodes up to
