@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import mmphate_widget.engine.estimator as estimator_module
-from mmphate_widget import MMPHATE, simulate_rnn_training
+from mmphate_widget import MMPHATE, load, simulate_rnn_training
 
 
 def test_fitted_attributes(fitted, small_states):
@@ -114,6 +114,8 @@ def test_most_active_label():
         ({"thresh": 1.5}, "thresh"),
         ({"interstep_neighbors": 0}, "interstep_neighbors"),
         ({"interstep_neighbors": "many"}, "interstep_neighbors='many' must be 'auto'"),
+        ({"interstep_symmetrize": "min"}, r"interstep_symmetrize='min' must be one of \['max', 'mean'\]"),
+        ({"interstep_symmetrize": None}, r"interstep_symmetrize=None must be one of"),
         ({"n_landmark": "lots"}, "n_landmark='lots' must be 'auto'"),
         ({"svd_iter": -1}, r"svd_iter=-1 must be 'auto' or an integer >= 0"),
         ({"svd_iter": "many"}, r"svd_iter='many' must be 'auto' or an integer >= 0"),
@@ -240,6 +242,24 @@ def test_landmark_path_hands_phate_unit_major_nodes_and_restores_the_order(monke
     np.testing.assert_allclose(model.embedding_[:, 0], np.asarray(spec_kernel.sum(axis=1)).ravel())
 
 
+def test_interstep_symmetrize_reaches_the_kernel_and_survives_save(tmp_path):
+    X, _ = simulate_rnn_training(4, 6, 5, 8, random_state=3)
+    params = {"interstep_knn": 5, "interstep_neighbors": 4, "verbose": False}
+    mean = MMPHATE(interstep_symmetrize="mean", **params).fit(X)
+    union = MMPHATE(**params).fit(X)
+    assert union.interstep_symmetrize == "max"
+    expected = estimator_module.multislice_kernel(
+        X, interstep_knn=5, interstep_neighbors=4, interstep_symmetrize="mean"
+    )
+    assert abs(mean.kernel_ - expected).max() == 0
+    assert abs(mean.kernel_ - union.kernel_).max() > 0
+    assert not np.array_equal(mean.embedding_, union.embedding_)
+    mean.save(tmp_path / "mean.npz")
+    loaded = load(tmp_path / "mean.npz")
+    assert loaded.get_params()["interstep_symmetrize"] == "mean"
+    np.testing.assert_array_equal(loaded.embedding_, mean.embedding_)
+
+
 def test_two_time_steps_give_one_unit_cluster_and_say_why(caplog):
     import logging
     import warnings
@@ -354,7 +374,10 @@ def test_defaults_use_the_logged_sparse_kernel_and_auto_landmarks(caplog, monkey
     monkeypatch.setattr(estimator_module, "phate_embedding", recording_phate)
     with caplog.at_level(logging.INFO):
         model = MMPHATE(verbose=False).fit(X)
-    assert "nearest slices of the same unit only (interstep_neighbors=50)" in caplog.text
+    assert (
+        "nearest slices of the same unit only (interstep_neighbors=50, interstep_symmetrize='max')"
+        in caplog.text
+    )
     assert seen["n_landmark"] == 900  # a small tensor: one landmark per 4 nodes
     assert "n_landmark='auto': 900 landmarks for 3600 nodes" in caplog.text
     assert seen["mds_solver"] == "smacof"

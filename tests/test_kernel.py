@@ -178,6 +178,39 @@ def test_interstep_neighbors_keeps_exactly_the_union_of_nearest_slices(k, sample
         np.testing.assert_array_equal(kept, nearest | nearest.T)
 
 
+@pytest.mark.parametrize("k", [1, 3, 7])
+def test_interstep_symmetrize_mean_halves_the_pairs_only_one_slice_chose(k):
+    X = smooth_tensor((5, 8, 4, 6), seed=11)
+    U = X.shape[2]
+    params = {"interstep_thresh": 0, "interstep_knn": 5, "interstep_neighbors": k, "n_pca": None}
+    union = multislice_kernel(X, **params)
+    mean = multislice_kernel(X, interstep_symmetrize="mean", **params)
+    assert abs(mean - mean.T).max() == 0  # exactly symmetric
+    # the same pairs; the intrastep part and the diagonal untouched
+    np.testing.assert_array_equal((mean != 0).toarray(), (union != 0).toarray())
+    same_slice = np.equal.outer(
+        np.arange(X.shape[0] * X.shape[1] * U) // U, np.arange(X.shape[0] * X.shape[1] * U) // U
+    )
+    np.testing.assert_array_equal(mean.toarray()[same_slice], union.toarray()[same_slice])
+    halved = 0
+    for u in range(U):
+        exact = _interstep_block(union, u, U)
+        block = _interstep_block(mean, u, U)
+        chose = np.zeros_like(exact, dtype=bool)  # row slice chose column slice
+        np.put_along_axis(chose, np.argsort(-exact, axis=1)[:, :k], True, axis=1)
+        both, one = chose & chose.T, chose ^ chose.T
+        np.testing.assert_allclose(block[both], exact[both], rtol=1e-15)
+        np.testing.assert_allclose(block[one], exact[one] / 2, rtol=1e-15)
+        halved += int(one.sum())
+    assert halved > 0  # the tensor has one-sided pairs, so the two kernels differ
+
+
+def test_interstep_symmetrize_is_validated():
+    X = smooth_tensor((3, 4, 3, 6), seed=1)
+    with pytest.raises(ValueError, match=r"interstep_symmetrize='min' must be one of \['max', 'mean'\]"):
+        multislice_kernel(X, interstep_knn=2, interstep_neighbors=2, interstep_symmetrize="min")
+
+
 @pytest.mark.parametrize("samples", [6, 120])
 def test_interstep_neighbors_with_duplicate_slices(samples):
     # a unit frozen in one state: every slice of it is an exact duplicate of every other
