@@ -27,7 +27,7 @@ from .embedding import phate_embedding
 from .entropy import interstep_entropy_bootstrap, intrastep_entropy
 from .fitted_state import FITTED_STATE, check_state, dimensions, missing_attributes, to_arrays
 from .inputs import validate_hidden_states
-from .kernel import INTERSTEP_SYMMETRIZE, multislice_kernel, permute_nodes, unit_major_order
+from .kernel import check_interstep_symmetrize, multislice_kernel, permute_nodes, unit_major_order
 from .result_file import read_result, write_result
 
 __all__ = ["MMPHATE", "most_active_label"]
@@ -398,13 +398,7 @@ class MMPHATE(BaseEstimator):
         validate_n_clusters(self.n_clusters, n_units)
         _check_int("entropy_bins", self.entropy_bins, 1)
         _check_int_or_auto("interstep_neighbors", self.interstep_neighbors, 1)
-        if (
-            not isinstance(self.interstep_symmetrize, str)
-            or self.interstep_symmetrize not in INTERSTEP_SYMMETRIZE
-        ):
-            raise ValueError(
-                f"interstep_symmetrize={self.interstep_symmetrize!r} must be one of {list(INTERSTEP_SYMMETRIZE)}."
-            )
+        check_interstep_symmetrize(self.interstep_symmetrize)
         if not (self.t == "auto" or (isinstance(self.t, numbers.Integral) and self.t >= 1)):
             raise ValueError(f"t={self.t!r} must be 'auto' or a positive integer.")
         if not isinstance(self.decay, numbers.Real) or self.decay <= 0:

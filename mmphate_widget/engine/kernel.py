@@ -34,6 +34,8 @@ from tqdm.auto import tqdm
 from .distances import centred_rows, exact_sq_distances, gram_slack, row_blocks, squared_distances
 
 __all__ = [
+    "INTERSTEP_SYMMETRIZE",
+    "check_interstep_symmetrize",
     "multislice_kernel",
     "node_features",
     "normalize_hidden_states",
@@ -358,6 +360,12 @@ def _nearest_slice_entries(
     return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
 
 
+def check_interstep_symmetrize(value: Any) -> None:
+    """Raise ``ValueError`` unless ``value`` is one of :data:`INTERSTEP_SYMMETRIZE`."""
+    if not isinstance(value, str) or value not in INTERSTEP_SYMMETRIZE:
+        raise ValueError(f"interstep_symmetrize={value!r} must be one of {list(INTERSTEP_SYMMETRIZE)}.")
+
+
 def multislice_kernel(
     hidden_states: np.ndarray,
     *,
@@ -428,10 +436,7 @@ def multislice_kernel(
         raise ValueError(f"intrastep_knn={intrastep_knn} must be at least 1.")
     if interstep_neighbors is not None and interstep_neighbors < 1:
         raise ValueError(f"interstep_neighbors={interstep_neighbors} must be a positive int or None.")
-    if interstep_symmetrize not in INTERSTEP_SYMMETRIZE:
-        raise ValueError(
-            f"interstep_symmetrize={interstep_symmetrize!r} must be one of {list(INTERSTEP_SYMMETRIZE)}."
-        )
+    check_interstep_symmetrize(interstep_symmetrize)
     if interstep_thresh is None:
         interstep_thresh = thresh
     if interstep_neighbors is not None:
