@@ -100,6 +100,7 @@ CONFIGS: dict[str, tuple[str, dict]] = {
     "SGD defaults, svd_iter=1": ("ours", {"mds_solver": "sgd", "svd_iter": 1}),
     "SGD defaults": ("ours", {"mds_solver": "sgd"}),
     "defaults, exact kernel": ("ours", {"interstep_neighbors": None}),
+    "defaults, symmetrize=mean": ("ours", {"interstep_symmetrize": "mean"}),
     "reference, random_state=1": ("reference", {"random_state": 1}),
     "reference, random_state=2": ("reference", {"random_state": 2}),
     "defaults, random_state=1": ("ours", {"random_state": 1}),
@@ -139,6 +140,7 @@ PLANS = {
     "svd": ["SGD, graphtools landmarks, n_landmark=2000", "SGD, graphtools landmarks, n_svd=50"],
     "mds": ["SGD defaults"],
     "kernel": ["defaults, exact kernel"],
+    "symmetrize": ["defaults", "defaults, symmetrize=mean"],
     "seeds": [
         "reference, random_state=1",
         "reference, random_state=2",
